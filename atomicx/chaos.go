@@ -24,7 +24,7 @@ const ChaosEnabled = true
 var (
 	chaosOnce  sync.Once
 	chaosSeed  uint64
-	chaosRate  uint64 // out of 1<<16
+	chaosRate  atomic.Uint64 // out of 1<<16
 	chaosCount atomic.Uint64
 )
 
@@ -45,7 +45,7 @@ func chaosInit() {
 		}
 		rate = v
 	}
-	chaosRate = uint64(rate * (1 << 16))
+	chaosRate.Store(uint64(rate * (1 << 16)))
 	fmt.Fprintf(os.Stderr, "xbeam chaos: on, XBEAM_CHAOS_SEED=%d XBEAM_CHAOS_RATE=%g\n", chaosSeed, rate)
 }
 
@@ -62,7 +62,7 @@ func ChaosSeed() uint64 {
 func chaosPoint() {
 	chaosOnce.Do(chaosInit)
 	x := splitmix64(chaosSeed + chaosCount.Add(1))
-	if x&0xffff >= chaosRate {
+	if x&0xffff >= chaosRate.Load() {
 		return
 	}
 	x >>= 16
@@ -85,4 +85,11 @@ func splitmix64(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
+}
+
+// setChaosRate sets the probability of a chaos action and returns the
+// previous one. Tests use it to compare a race with and without chaos.
+func setChaosRate(p float64) float64 {
+	chaosOnce.Do(chaosInit)
+	return float64(chaosRate.Swap(uint64(p*(1<<16)))) / (1 << 16)
 }

@@ -1,0 +1,15 @@
+package atomicx
+
+// Internals exposed to the black-box tests.
+
+var ShardIndex = shardIndex
+
+// CellMode reports the representation a Cell chose: "word", "pointer" or
+// "locked".
+func CellMode[T any](c *Cell[T]) string {
+	return [...]string{"unknown", "word", "pointer", "locked"}[c.kind()]
+}
+
+// SetChaosRate changes the chaos probability for a test and returns the
+// previous one; it is a no-op returning 0 without the xbeam_chaos tag.
+var SetChaosRate = setChaosRate
