@@ -1,0 +1,104 @@
+# xbeam: `make test` checks everything CI checks; `make bench` runs the
+# comparison benchmark. Both need only Go 1.26 and the module proxy: tools are
+# run at pinned versions through `go run`.
+
+GO          ?= go
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DURATION    ?= 2m
+FUZZTIME    ?= 30s
+OUT         ?= out
+BENCHFLAGS  ?=
+STRESS      := ./stress/cmd/xbeam-stress
+XBENCH      := ./stress/cmd/xbeam-bench
+
+.PHONY: test fmt vet staticcheck unit race-short chaos stress-short race stress bench fuzz cover inline
+
+## test: the CI gate (about 10 minutes on 2 cores)
+test: fmt vet staticcheck unit race-short chaos stress-short
+	@echo "==> make test: every step passed"
+
+fmt:
+	@echo "==> gofmt: checking formatting"
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	@echo "==> go vet ./... (also with -tags xbeam_chaos)"
+	$(GO) vet ./...
+	$(GO) vet -tags xbeam_chaos ./...
+
+staticcheck:
+	@echo "==> staticcheck v0.8.2"
+	$(STATICCHECK) ./...
+
+unit:
+	@echo "==> unit, property and example tests (-short)"
+	$(GO) test -short -count=1 ./...
+
+race-short:
+	@echo "==> the same tests under the race detector (-short -race)"
+	$(GO) test -short -race -count=1 ./...
+
+chaos:
+	@echo "==> chaos pass: every atomic may yield (-tags xbeam_chaos, -short)"
+	XBEAM_CHAOS_SEED=$${XBEAM_CHAOS_SEED:-1} $(GO) test -short -tags xbeam_chaos -count=1 ./...
+
+stress-short:
+	@echo "==> short soak of every structure under -race"
+	@if [ -d $(STRESS) ]; then $(GO) run -race $(STRESS) -target all -duration 5s; \
+	else echo "no soak command yet"; fi
+
+## race: the full tests under -race on 1, 2, 4 and 8 processors
+race:
+	@echo "==> go test -race -cpu 1,2,4,8 ./..."
+	$(GO) test -race -cpu 1,2,4,8 -count=1 -timeout 60m ./...
+
+## stress: soak every structure under -race, DURATION each (default 2m)
+stress:
+	@echo "==> soak, $(DURATION) per target, under -race"
+	@for t in bounded unbounded deque injector epoch; do \
+		echo "--> $$t"; \
+		$(GO) run -race $(STRESS) -target $$t -duration $(DURATION) || exit 1; \
+	done
+
+## bench: the comparison run: a table on the terminal, CSV, Markdown and charts under $(OUT)/bench
+bench:
+	@if [ -d $(XBENCH) ]; then \
+		$(GO) run $(XBENCH) -out $(OUT)/bench $(BENCHFLAGS) && echo "==> results in $(OUT)/bench"; \
+	else echo "no benchmarks yet"; fi
+
+## fuzz: every Fuzz target for FUZZTIME (default 30s)
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "==> $$pkg $$f for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+## cover: coverage of the -short tests, per function
+cover:
+	@mkdir -p $(OUT)
+	$(GO) test -short -count=1 -coverprofile=$(OUT)/cover.out ./...
+	$(GO) tool cover -func=$(OUT)/cover.out | tail -n 1
+	@echo "==> per-function report: go tool cover -func=$(OUT)/cover.out; HTML: go tool cover -html=$(OUT)/cover.out"
+
+## inline: the fast paths that must inline, checked with -gcflags=-m
+# Each entry is an extended regular expression that must match a whole
+# function name as the compiler prints it after "can inline ".
+INLINE := \
+	'\(\*Uint64\)\.Load' '\(\*Uint64\)\.Store' '\(\*Uint64\)\.Add' \
+	'\(\*Uint64\)\.CompareAndSwap' '\(\*Uint64\)\.Swap' '\(\*Uint64\)\.Or' \
+	'\(\*Uint32\)\.Load' '\(\*Uint32\)\.Add' '\(\*Uint32\)\.CompareAndSwap' \
+	'\(\*Int64\)\.Load' '\(\*Int64\)\.Add' '\(\*Bool\)\.Load' '\(\*Bool\)\.Store' \
+	'\(\*Pointer\[.*\]\)\.Load' '\(\*Pointer\[.*\]\)\.Store' '\(\*Pointer\[.*\]\)\.CompareAndSwap'
+INLINE_PKGS := ./atomicx
+
+inline:
+	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS))"
+	@m=$$($(GO) build -gcflags=-m $(INLINE_PKGS) 2>&1) || { echo "$$m"; exit 1; }; \
+	m=$$(printf '%s\n' "$$m" | grep 'can inline' | sed 's/.*can inline //'); \
+	status=0; for re in $(INLINE); do \
+		if printf '%s\n' "$$m" | grep -qE "^$$re$$"; then echo "inlines: $$re"; \
+		else echo "DOES NOT INLINE: $$re"; status=1; fi; \
+	done; exit $$status
