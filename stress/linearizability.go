@@ -1,0 +1,306 @@
+package stress
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// This file holds what the linearizability checks share: recording a
+// history, checking it with porcupine, minimizing a violation and reporting
+// it. The approach follows Lincheck (JetBrains): many small random
+// concurrent scenarios rather than a few large ones, since a violation
+// almost always needs only a handful of operations, and small histories
+// keep the NP-hard check (Herlihy and Wing, TOPLAS 1990; porcupine
+// implements Lowe's "Testing for Linearizability", 2017, with
+// P-compositionality from Horn and Kroening, 2015) to milliseconds.
+
+// opClass says how removing an operation from a history affects the others,
+// which decides what the minimizer may remove. A removal is allowed only if
+// it is monotone: a history that was linearizable stays linearizable, so
+// the minimized history is still a genuine witness of the violation.
+type opClass uint8
+
+const (
+	// classValue: the operation inserted or took items (its values tie it
+	// to the operations that took or inserted the same items).
+	classValue opClass = 1 << iota
+	// classNeedsFull: the outcome required the structure to be full
+	// (removing items elsewhere could make it legal-looking or illegal).
+	classNeedsFull
+	// classNeedsClosed: the outcome required the structure to be closed.
+	classNeedsClosed
+	// classClose: the operation closed the structure.
+	classClose
+)
+
+// linModel is a porcupine model plus what the minimizer needs to know
+// about each operation.
+type linModel struct {
+	porcupine.Model
+	// classify returns the class of an operation and the items it touched.
+	classify func(in, out any) (opClass, []uint64)
+}
+
+// recorder records one client's operations of a history with a logical
+// clock shared by the history's clients. The clock is a sequentially
+// consistent counter (sync/atomic, deliberately not atomicx: the chaos
+// build must not widen the gap between a timestamp and the operation), so
+// if operation A returned before B was called, A.Return < B.Call.
+type recorder struct {
+	clock  *atomic.Int64
+	client int
+	ops    []porcupine.Operation
+}
+
+// call stamps the invocation of an operation.
+func (r *recorder) call() int64 { return r.clock.Add(1) }
+
+// ret stamps the response and records the operation.
+func (r *recorder) ret(call int64, in, out any) {
+	ret := r.clock.Add(1)
+	r.ops = append(r.ops, porcupine.Operation{ClientId: r.client, Input: in, Call: call, Output: out, Return: ret})
+}
+
+// runClients runs one history: every client runs in its own goroutine,
+// released together by a barrier, and the operations of all are returned.
+// setup, if not nil, runs first as client 0 (sequential operations that
+// precede everything else).
+func runClients(setup func(r *recorder), clients []func(r *recorder)) []porcupine.Operation {
+	var clock atomic.Int64
+	recs := make([]*recorder, len(clients))
+	for i := range recs {
+		recs[i] = &recorder{clock: &clock, client: i}
+	}
+	if setup != nil {
+		setup(recs[0])
+	}
+	var (
+		wg  sync.WaitGroup
+		bar barrier
+	)
+	for i, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bar.wait(len(clients))
+			c(recs[i])
+		}()
+	}
+	wg.Wait()
+	var all []porcupine.Operation
+	for _, r := range recs {
+		all = append(all, r.ops...)
+	}
+	return all
+}
+
+// jitter delays a client by a random small amount between operations so
+// that different interleavings come up: mostly nothing, sometimes a short
+// spin, sometimes a yield.
+func jitter(x uint64) {
+	switch x % 8 {
+	case 0, 1:
+		runtime.Gosched()
+	case 2, 3:
+		for i := uint64(0); i < x>>3%256; i++ {
+			spinSink.Add(1)
+		}
+	}
+}
+
+var spinSink atomic.Uint64
+
+// linChecker runs porcupine on histories and reports violations.
+type linChecker struct {
+	model   linModel
+	opts    Options
+	name    string // e.g. "CheckQueueLinearizable"
+	checked int    // histories checked
+	ops     int    // operations checked
+}
+
+// check verifies one history. It returns a non-empty failure report when
+// the history is not linearizable or the checker could not decide.
+func (c *linChecker) check(history []porcupine.Operation, desc string) string {
+	c.checked++
+	c.ops += len(history)
+	res := porcupine.CheckOperationsTimeout(c.model.Model, history, c.opts.CheckTimeout)
+	switch res {
+	case porcupine.Ok:
+		return ""
+	case porcupine.Unknown:
+		return fmt.Sprintf("stress: %s: porcupine could not decide within %v (an unknown verdict is a failure); %s\nhistory (%d operations):\n%s%s",
+			c.name, c.opts.CheckTimeout, desc, len(history), c.format(history), c.opts.reproduce())
+	}
+	small := c.minimize(history)
+	var b strings.Builder
+	fmt.Fprintf(&b, "stress: %s: history %d is not linearizable; %s\n", c.name, c.checked, desc)
+	fmt.Fprintf(&b, "minimized to %d of %d operations (removing any one more makes it linearizable or is not sound):\n%s",
+		len(small), len(history), c.format(small))
+	if path, err := c.visualize(small); err == nil {
+		fmt.Fprintf(&b, "visualization (open in a browser): %s\n", path)
+	} else {
+		fmt.Fprintf(&b, "visualization not written: %v\n", err)
+	}
+	fmt.Fprintf(&b, "full history:\n%s%s", c.format(history), c.opts.reproduce())
+	return b.String()
+}
+
+// illegal reports whether porcupine proves h not linearizable.
+func (c *linChecker) illegal(h []porcupine.Operation) bool {
+	return porcupine.CheckOperationsTimeout(c.model.Model, h, c.opts.CheckTimeout) == porcupine.Illegal
+}
+
+// minimize removes groups of operations from an illegal history while it
+// stays illegal. A group is either one operation that inserted or took no
+// item, or all operations connected through the items they inserted or
+// took (a push with the pop that returned its item). Removals are only
+// tried where they are monotone (see opClass): items are not removed while
+// an operation whose outcome needed a full structure remains, and a Close
+// is not removed while an outcome that needed it closed remains. The result
+// is 1-minimal under those removals.
+func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
+	n := len(h)
+	classes := make([]opClass, n)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	owner := map[uint64]int{}
+	for i, op := range h {
+		cl, vals := c.model.classify(op.Input, op.Output)
+		classes[i] = cl
+		for _, v := range vals {
+			if j, ok := owner[v]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				owner[v] = i
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var roots []int
+	for i := range h {
+		r := find(i)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	// Singletons first (cheap, most numerous), then bigger groups.
+	sort.SliceStable(roots, func(a, b int) bool { return len(groups[roots[a]]) < len(groups[roots[b]]) })
+	alive := make([]bool, n)
+	for i := range alive {
+		alive[i] = true
+	}
+	remains := func(except []int, cl opClass) bool {
+		skip := map[int]bool{}
+		for _, i := range except {
+			skip[i] = true
+		}
+		for i := range h {
+			if alive[i] && !skip[i] && classes[i]&cl != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	build := func(skip []int) []porcupine.Operation {
+		drop := map[int]bool{}
+		for _, i := range skip {
+			drop[i] = true
+		}
+		var out []porcupine.Operation
+		for i, op := range h {
+			if alive[i] && !drop[i] {
+				out = append(out, op)
+			}
+		}
+		return out
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, r := range roots {
+			g := groups[r]
+			if !alive[g[0]] {
+				continue
+			}
+			var cl opClass
+			for _, i := range g {
+				cl |= classes[i]
+			}
+			if cl&classValue != 0 && remains(g, classNeedsFull) {
+				continue
+			}
+			if cl&classClose != 0 && remains(g, classNeedsClosed) {
+				continue
+			}
+			if c.illegal(build(g)) {
+				for _, i := range g {
+					alive[i] = false
+				}
+				changed = true
+			}
+		}
+	}
+	return build(nil)
+}
+
+// format prints a history one operation per line in call order, with
+// timestamps renumbered from 1.
+func (c *linChecker) format(h []porcupine.Operation) string {
+	h = append([]porcupine.Operation(nil), h...)
+	sort.Slice(h, func(a, b int) bool { return h[a].Call < h[b].Call })
+	stamps := map[int64]int{}
+	var all []int64
+	for _, op := range h {
+		all = append(all, op.Call, op.Return)
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a] < all[b] })
+	for _, s := range all {
+		if _, ok := stamps[s]; !ok {
+			stamps[s] = len(stamps) + 1
+		}
+	}
+	var b strings.Builder
+	for _, op := range h {
+		fmt.Fprintf(&b, "  client %d  [%3d, %3d]  %s\n", op.ClientId, stamps[op.Call], stamps[op.Return],
+			c.model.DescribeOperation(op.Input, op.Output))
+	}
+	return b.String()
+}
+
+// visualize writes porcupine's HTML visualization of h to a new file in
+// os.TempDir (not t.TempDir, which is removed when the test ends) and
+// returns its path.
+func (c *linChecker) visualize(h []porcupine.Operation) (string, error) {
+	_, info := porcupine.CheckOperationsVerbose(c.model.Model, h, c.opts.CheckTimeout)
+	f, err := os.CreateTemp("", "xbeam-stress-*.html")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if err := porcupine.Visualize(c.model.Model, info, f); err != nil {
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
+// summary describes how much was checked.
+func (c *linChecker) summary() string {
+	return fmt.Sprintf("%d histories, %d operations", c.checked, c.ops)
+}

@@ -1,0 +1,146 @@
+package stress
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xbeam/xbeam/internal/race"
+)
+
+// SeedEnv is the environment variable that overrides Options.Seed (decimal
+// or 0x-prefixed), so that a failure printed by a check can be replayed
+// without editing the test: XBEAM_STRESS_SEED=1234 go test -run TestX.
+const SeedEnv = "XBEAM_STRESS_SEED"
+
+// Options tunes the checks of this package. The zero value is ready to use:
+// every zero field takes a default sized by testing.Short() and by whether
+// the race detector is compiled in, so that a package calling the checks
+// with Options{} stays within its -short and -race time budgets.
+type Options struct {
+	// Producers and Consumers are the goroutine counts CheckQueue sweeps;
+	// every (producer, consumer) pair is run. Default {1, 3} each.
+	Producers []int
+	Consumers []int
+
+	// Thieves are the stealing goroutine counts the deque and injector
+	// checks sweep. Default {1, 3}.
+	Thieves []int
+
+	// Procs are the GOMAXPROCS values swept (restored afterwards).
+	// Default {1, 2, 8}: one P (preemption only), the machine's usual
+	// two, and more Ps than cores (OS-level preemption mid-operation).
+	Procs []int
+
+	// Items is the number of items pushed per round of a conservation
+	// hammer (spread over its producers). Default 1<<15 with -short,
+	// 1<<18 without; a quarter of that under the race detector.
+	Items int
+
+	// Capacity is the exact number of items at which the queue under test
+	// is full (a bounded queue's Cap()), or 0 for a queue that is never
+	// full. The linearizability model requires TryPush to fail exactly when
+	// Capacity items are queued, and the histories are built to reach that
+	// state, so a small capacity (2 to 8) exercises full-queue behaviour
+	// best. CheckQueue uses it only to check Len, when the queue has one.
+	Capacity int
+
+	// Histories is the number of concurrent histories the linearizability
+	// checks record and verify. Default 400 with -short, 4000 without; a
+	// quarter of that under the race detector.
+	Histories int
+
+	// Seed seeds the operation mix, values and delays (the scheduler is not
+	// seeded, so a seed reproduces the workload, not the interleaving).
+	// 0 picks a random seed; the seed in use is printed on failure. The
+	// environment variable XBEAM_STRESS_SEED overrides it.
+	Seed uint64
+
+	// CheckTimeout bounds one porcupine check. A check that times out fails
+	// the test (an unknown verdict is not a pass). Default 60s.
+	CheckTimeout time.Duration
+
+	// ErrClosed is the error a blocking queue returns once closed (for
+	// example queue.ErrClosed), compared with errors.Is. Required by
+	// CheckBlockingQueueLinearizable, unused elsewhere.
+	ErrClosed error
+}
+
+// defaults returns o with every zero field replaced by its default.
+func (o Options) defaults() Options {
+	if len(o.Producers) == 0 {
+		o.Producers = []int{1, 3}
+	}
+	if len(o.Consumers) == 0 {
+		o.Consumers = []int{1, 3}
+	}
+	if len(o.Thieves) == 0 {
+		o.Thieves = []int{1, 3}
+	}
+	if len(o.Procs) == 0 {
+		o.Procs = []int{1, 2, 8}
+	}
+	if o.Items == 0 {
+		o.Items = 1 << 18
+		if testing.Short() {
+			o.Items = 1 << 15
+		}
+		if race.Enabled {
+			o.Items /= 4
+		}
+	}
+	if o.Histories == 0 {
+		o.Histories = 4000
+		if testing.Short() {
+			o.Histories = 400
+		}
+		if race.Enabled {
+			o.Histories /= 4
+		}
+	}
+	if o.CheckTimeout == 0 {
+		o.CheckTimeout = 60 * time.Second
+	}
+	if s := os.Getenv(SeedEnv); s != "" {
+		v, err := strconv.ParseUint(s, 0, 64)
+		if err != nil {
+			panic("stress: " + SeedEnv + " must be an unsigned integer: " + err.Error())
+		}
+		o.Seed = v
+	}
+	if o.Seed == 0 {
+		o.Seed = uint64(time.Now().UnixNano()) | 1
+	}
+	for _, lists := range [][]int{o.Producers, o.Consumers, o.Thieves, o.Procs} {
+		for _, n := range lists {
+			if n < 1 {
+				panic(fmt.Sprintf("stress: goroutine and GOMAXPROCS counts must be at least 1, got %d", n))
+			}
+		}
+	}
+	if o.Items < 1 || o.Histories < 1 || o.Capacity < 0 {
+		panic("stress: Items and Histories must be positive and Capacity not negative")
+	}
+	return o
+}
+
+// reproduce is the hint printed with every failure.
+func (o Options) reproduce() string {
+	return fmt.Sprintf("seed %d (replay the workload with %s=%d or Options.Seed)", o.Seed, SeedEnv, o.Seed)
+}
+
+// newRand returns a generator for stream i of seed.
+func newRand(seed, i uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, i*0x9e3779b97f4a7c15+1))
+}
+
+// withProcs runs f with GOMAXPROCS set to n and restores the old value.
+func withProcs(n int, f func()) {
+	old := runtime.GOMAXPROCS(n)
+	defer runtime.GOMAXPROCS(old)
+	f()
+}

@@ -1,0 +1,260 @@
+package stress
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// CheckQueueLinearizable records opts.Histories short concurrent histories
+// of fresh queues from newQueue and checks each with porcupine against a
+// sequential FIFO queue that is full at exactly opts.Capacity items (never
+// full if 0).
+//
+// Each history has 3 to 6 goroutines of 5 to 10 TryPush and TryPop
+// operations each (distinct values; each goroutine leans to pushing or to
+// popping), released together by a barrier, with random small delays
+// between operations; a third of the histories start from a pre-filled
+// queue so that TryPush on a full queue and TryPop racing a drain both
+// come up. GOMAXPROCS cycles through opts.Procs (restored on return).
+//
+// A history that is not linearizable fails t with the history minimized to
+// the fewest operations that still cannot be linearized, the full history,
+// the path of porcupine's HTML visualization (in os.TempDir) and the seed.
+// A check that porcupine cannot decide within opts.CheckTimeout also fails.
+//
+// CheckQueueLinearizable must be called from the test's goroutine.
+func CheckQueueLinearizable(t testing.TB, newQueue func() Queue, opts Options) {
+	t.Helper()
+	o := opts.defaults()
+	c := &linChecker{model: queueLinModel(o.Capacity), opts: o, name: "CheckQueueLinearizable"}
+	r := newRand(o.Seed, 1<<40)
+	for h := range o.Histories {
+		procs := o.Procs[h%len(o.Procs)]
+		setup, clients := queueScenario(newQueue(), r, o.Capacity)
+		var hist []porcupine.Operation
+		withProcs(procs, func() { hist = runClients(setup, clients) })
+		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d, capacity %d", procs, o.Capacity)); msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	t.Logf("stress: CheckQueueLinearizable: %s linearizable", c.summary())
+}
+
+// queueScenario draws one random history's operations for q.
+func queueScenario(q Queue, r *rand.Rand, capacity int) (setup func(*recorder), clients []func(*recorder)) {
+	if r.IntN(3) == 0 {
+		n := 1 + r.IntN(4)
+		if capacity > 0 {
+			n = 1 + r.IntN(capacity)
+		}
+		setup = func(rec *recorder) {
+			for i := range n {
+				v := uint64(i + 1) // below 100: no client's value
+				call := rec.call()
+				ok := q.TryPush(v)
+				rec.ret(call, qIn{op: qTryPush, v: v}, qOut{ok: ok})
+			}
+		}
+	}
+	n := 3 + r.IntN(4)
+	for cl := range n {
+		ops := 5 + r.IntN(6)
+		pushPct := []int{25, 50, 75}[r.IntN(3)]
+		push := make([]bool, ops)
+		jit := make([]uint64, ops)
+		for i := range ops {
+			push[i] = r.IntN(100) < pushPct
+			jit[i] = r.Uint64()
+		}
+		clients = append(clients, func(rec *recorder) {
+			next := uint64(cl+1) * 100
+			for i, isPush := range push {
+				if isPush {
+					next++
+					call := rec.call()
+					ok := q.TryPush(next)
+					rec.ret(call, qIn{op: qTryPush, v: next}, qOut{ok: ok})
+				} else {
+					call := rec.call()
+					v, ok := q.TryPop()
+					rec.ret(call, qIn{op: qTryPop}, qOut{v: v, ok: ok})
+				}
+				jitter(jit[i])
+			}
+		})
+	}
+	return setup, clients
+}
+
+// qOp is the kind of a queue operation in a history.
+type qOp uint8
+
+const (
+	qTryPush qOp = iota
+	qTryPop
+	qPush  // blocking push
+	qPop   // blocking pop
+	qClose // Close
+)
+
+// qErr classifies the error of a blocking operation.
+type qErr uint8
+
+const (
+	qErrNone   qErr = iota
+	qErrClosed      // the queue's ErrClosed
+	qErrCtx         // ctx.Err(): the operation had no effect
+	qErrOther       // anything else: never legal
+)
+
+// qIn is the input of a queue operation.
+type qIn struct {
+	op qOp
+	v  uint64
+}
+
+// qOut is the output of a queue operation.
+type qOut struct {
+	v   uint64
+	ok  bool // Try ops: success; blocking ops: err == qErrNone
+	err qErr
+}
+
+// Queue model states are immutable strings: one byte for closed, then the
+// items oldest first, 8 bytes each. Strings compare with == and hash fast.
+func qLen(s string) int     { return (len(s) - 1) / 8 }
+func qHead(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s[1:9])) }
+func qClosed(s string) bool { return s[0] == 1 }
+func qAppend(s string, v uint64) string {
+	return string(binary.LittleEndian.AppendUint64([]byte(s), v))
+}
+
+var hashSeed = maphash.MakeSeed()
+
+// queueLinModel is the porcupine model of a FIFO queue, full at exactly
+// capacity items (never if 0), with optional Close and blocking operations.
+func queueLinModel(capacity int) linModel {
+	full := func(s string) bool { return capacity > 0 && qLen(s) >= capacity }
+	step := func(state, input, output any) (bool, any) {
+		s, in, out := state.(string), input.(qIn), output.(qOut)
+		n := qLen(s)
+		switch in.op {
+		case qTryPush:
+			if out.ok {
+				return !qClosed(s) && !full(s), qAppend(s, in.v)
+			}
+			return qClosed(s) || full(s), s
+		case qTryPop:
+			if out.ok {
+				return n > 0 && qHead(s) == out.v, s[:1] + s[min(9, len(s)):]
+			}
+			return n == 0, s
+		case qPush:
+			switch out.err {
+			case qErrNone:
+				return !qClosed(s) && !full(s), qAppend(s, in.v)
+			case qErrClosed:
+				return qClosed(s), s
+			case qErrCtx:
+				return true, s
+			}
+			return false, s
+		case qPop:
+			switch out.err {
+			case qErrNone:
+				return n > 0 && qHead(s) == out.v, s[:1] + s[min(9, len(s)):]
+			case qErrClosed:
+				return qClosed(s) && n == 0, s
+			case qErrCtx:
+				return true, s
+			}
+			return false, s
+		case qClose:
+			return true, "\x01" + s[1:]
+		}
+		return false, s
+	}
+	return linModel{
+		Model: porcupine.Model{
+			Init:              func() any { return "\x00" },
+			Step:              step,
+			Hash:              func(state any) uint64 { return maphash.String(hashSeed, state.(string)) },
+			DescribeOperation: describeQueueOp,
+			DescribeState: func(state any) string {
+				s := state.(string)
+				var b strings.Builder
+				b.WriteString("[")
+				for i := 1; i+8 <= len(s); i += 8 {
+					if i > 1 {
+						b.WriteString(" ")
+					}
+					fmt.Fprint(&b, binary.LittleEndian.Uint64([]byte(s[i:i+8])))
+				}
+				b.WriteString("]")
+				if qClosed(s) {
+					b.WriteString(" closed")
+				}
+				return b.String()
+			},
+		},
+		classify: func(input, output any) (opClass, []uint64) {
+			in, out := input.(qIn), output.(qOut)
+			switch {
+			case in.op == qClose:
+				return classClose, nil
+			case (in.op == qTryPush || in.op == qPush) && out.ok:
+				return classValue, []uint64{in.v}
+			case (in.op == qTryPop || in.op == qPop) && out.ok:
+				return classValue, []uint64{out.v}
+			case in.op == qTryPush:
+				return classNeedsFull | classNeedsClosed, nil
+			case out.err == qErrClosed:
+				return classNeedsClosed, nil
+			}
+			return 0, nil
+		},
+	}
+}
+
+func describeQueueOp(input, output any) string {
+	in, out := input.(qIn), output.(qOut)
+	errText := func() string {
+		switch out.err {
+		case qErrNone:
+			return "nil"
+		case qErrClosed:
+			return "ErrClosed"
+		case qErrCtx:
+			return "ctx error"
+		}
+		return "unexpected error"
+	}
+	switch in.op {
+	case qTryPush:
+		if out.ok {
+			return fmt.Sprintf("TryPush(%d) -> true", in.v)
+		}
+		return fmt.Sprintf("TryPush(%d) -> false", in.v)
+	case qTryPop:
+		if out.ok {
+			return fmt.Sprintf("TryPop() -> %d, true", out.v)
+		}
+		return "TryPop() -> false (empty)"
+	case qPush:
+		return fmt.Sprintf("Push(%d) -> %s", in.v, errText())
+	case qPop:
+		if out.err == qErrNone {
+			return fmt.Sprintf("Pop() -> %d", out.v)
+		}
+		return "Pop() -> " + errText()
+	case qClose:
+		return "Close()"
+	}
+	return "?"
+}

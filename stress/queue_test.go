@@ -1,0 +1,56 @@
+package stress_test
+
+import (
+	"testing"
+
+	"github.com/xbeam/xbeam/stress"
+)
+
+func TestCheckQueueMutex(t *testing.T) {
+	for _, capacity := range []int{0, 4, 64} {
+		stress.CheckQueue(t, func() stress.Queue { return newMutexQueue(capacity) }, stress.Options{Capacity: capacity})
+	}
+}
+
+func TestCheckQueueLinearizableMutex(t *testing.T) {
+	for _, capacity := range []int{0, 1, 3} {
+		stress.CheckQueueLinearizable(t, func() stress.Queue { return newMutexQueue(capacity) }, stress.Options{Capacity: capacity})
+	}
+}
+
+func TestPlantedQueueBugs(t *testing.T) {
+	shared := func(bug func(q *mutexQueue)) func() stress.Queue {
+		pushes, pops := new(int64), new(int64)
+		return func() stress.Queue {
+			q := newMutexQueue(8)
+			q.pushes, q.pops = pushes, pops
+			bug(q)
+			return q
+		}
+	}
+	cases := []struct {
+		name, want string
+		newQueue   func() stress.Queue
+		lin        bool
+	}{
+		{"drop1in10000", "lost", shared(func(q *mutexQueue) { q.dropEvery = 10000 }), false},
+		{"duplicate", "duplicate", shared(func(q *mutexQueue) { q.dupAt = 5000 }), false},
+		{"swap", "order", func() stress.Queue { q := newMutexQueue(8); q.swapAt = 1000; return q }, false},
+		{"lifo", "order", func() stress.Queue { q := newMutexQueue(8); q.lifo = true; return q }, false},
+		{"lifo/linearizable", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.lifo = true; return q }, true},
+		{"swap/linearizable", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.swapAt = 3; return q }, true},
+		{"spuriousEmpty", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.spuriousPop = 7; return q }, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			msg := expectFailure(t, c.want, func(tb testing.TB) {
+				if c.lin {
+					stress.CheckQueueLinearizable(tb, c.newQueue, stress.Options{Capacity: 8})
+				} else {
+					stress.CheckQueue(tb, c.newQueue, stress.Options{Capacity: 8})
+				}
+			})
+			t.Logf("caught:\n%s", msg)
+		})
+	}
+}
