@@ -1,0 +1,34 @@
+// Package bench holds the workload drivers and peer adapters behind xbeam's
+// side-by-side benchmarks: the workloads of BENCHMARKS.md (spsc, mpsc, mpmc,
+// mpmc-blocking, deque-owner, deque-steal, fork-join, epoch-pin,
+// counter-shared) written once, and run on every implementation through a
+// small interface over uint64 values.
+//
+// The same driver serves two callers:
+//
+//   - a testing.B benchmark: [Run] makes one sub-benchmark per implementation
+//     and P, named impl=NAME/P=N, moves b.N items, and reports ns/op and
+//     Mops/s from the measured span, so that
+//     go test -bench . -count 10 | benchstat compares runs;
+//   - the command stress/cmd/xbeam-bench, which calls [Workload.Run] with an
+//     item count and a deadline and draws tables and charts.
+//
+// Every queue and deque run checks conservation: the count and the sum of the
+// values taken out must equal those put in. A run whose check fails returns a
+// [Result] with a non-nil Err, and callers print FAIL instead of a number.
+//
+// The peers ([Peers]) are the Go channel (blocking, and in select-default
+// form), a mutex around a ring buffer, github.com/puzpuzpuz/xsync/v4
+// MPMCQueue and UMPSCQueue, github.com/bytedance/gopkg collection/lscq in its
+// uint64 and pointer variants, a mutex deque, goroutine-per-task fork-join, an
+// RWMutex read section (the nearest Go primitive to an epoch pin) and a
+// one-word atomic counter. xbeam's own structures are adapted in the
+// subpackage internal/bench/xbeamimpl, so that this package builds while they
+// are being edited.
+//
+// This package is for tests, benchmarks and commands only: the library
+// packages (queue, deque, epoch, atomicx) must never import it. It imports
+// none of them itself, so a benchmark inside any package may use it; only
+// xbeamimpl imports xbeam's packages, so that one is for external test
+// packages (queue_test) and commands.
+package bench

@@ -1,0 +1,62 @@
+package bench
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+)
+
+// Ps returns the default P list: 1, 2, 4, ... up to twice GOMAXPROCS.
+func Ps() []int {
+	var ps []int
+	for p := 1; p <= 2*runtime.GOMAXPROCS(0); p *= 2 {
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// Run runs w as sub-benchmarks of b, one per supported implementation of
+// impls and per P of ps (only P=1 for a workload with fixed parallelism),
+// named impl=NAME/P=N so that benchstat lines them up:
+//
+//	func BenchmarkMPMC(b *testing.B) {
+//		impls := append(bench.Peers(), &bench.Impl{Name: "xbeam-bounded",
+//			NewTry: func() bench.TryQueue { return queue.NewBounded[uint64](bench.QueueCap) }})
+//		bench.Run(b, bench.MPMC, impls, bench.Ps())
+//	}
+//
+// Implementations the workload cannot run are skipped silently (they are
+// not sub-benchmarks at all).
+func Run(b *testing.B, w *Workload, impls []*Impl, ps []int) {
+	if w.FixedP != 0 {
+		ps = []int{w.FixedP}
+	}
+	for _, impl := range impls {
+		if !w.Supports(impl) {
+			continue
+		}
+		for _, p := range ps {
+			b.Run(fmt.Sprintf("impl=%s/P=%d", impl.Name, p), func(b *testing.B) {
+				RunOne(b, w, impl, p)
+			})
+		}
+	}
+}
+
+// RunOne runs w once on impl with b.N items and parallelism p, with no
+// deadline. It reports ns/op and Mops/s over the measured span (goroutine
+// start-up and the final checks excluded), allocations, and fails b if the
+// run fails its check.
+func RunOne(b *testing.B, w *Workload, impl *Impl, p int) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	r := w.Run(impl, Config{Items: b.N, P: p})
+	b.StopTimer()
+	if r.Err != nil {
+		b.Fatalf("%s impl=%s P=%d: FAIL: %v", w.Name, impl.Name, p, r.Err)
+	}
+	if r.Ops > 0 {
+		b.ReportMetric(float64(r.Elapsed.Nanoseconds())/float64(r.Ops), "ns/op")
+	}
+	b.ReportMetric(r.Mops(), "Mops/s")
+}

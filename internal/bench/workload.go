@@ -1,0 +1,226 @@
+package bench
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Config sizes one run of a workload.
+type Config struct {
+	// Items is the number of values moved (queue and deque workloads), of
+	// operations run (deque-owner pairs, epoch-pin pairs, counter adds), or
+	// of fork-join leaves (rounded down to a power of two). At least 1.
+	Items int
+	// P is the workload's parallelism: producers (and as many consumers in
+	// mpmc), thieves in deque-steal, workers in fork-join, goroutines in
+	// epoch-pin and counter-shared. Ignored by spsc and deque-owner.
+	P int
+	// Deadline, if positive, stops producers (and every other source of
+	// work) that long after the start even if not all Items are done;
+	// consumers still drain, so the checks stay exact. Result.Truncated then
+	// reports it.
+	Deadline time.Duration
+	// Timeout, if positive, declares the run stuck that long after the start
+	// (default: Deadline plus one minute, or ten minutes without a
+	// Deadline). A stuck run returns an error; goroutines blocked inside a
+	// broken blocking queue may be left behind.
+	Timeout time.Duration
+}
+
+func (c Config) timeout() time.Duration {
+	switch {
+	case c.Timeout > 0:
+		return c.Timeout
+	case c.Deadline > 0:
+		return c.Deadline + time.Minute
+	default:
+		return 10 * time.Minute
+	}
+}
+
+// Result is the outcome of one run.
+type Result struct {
+	// Ops is the number of operations done: items moved, pairs run or
+	// leaves reached, as the workload defines.
+	Ops uint64
+	// Elapsed is the measured span, from releasing the goroutines to the
+	// last one finishing.
+	Elapsed time.Duration
+	// Truncated reports whether the deadline stopped the run before Items
+	// were all done.
+	Truncated bool
+	// Err is non-nil if the run failed its check (items lost or duplicated,
+	// a value out of place) or got stuck. A failed run has no meaningful
+	// throughput: report FAIL, never a number.
+	Err error
+}
+
+// Mops returns the throughput in millions of operations per second, or 0
+// for a failed or empty run.
+func (r Result) Mops() float64 {
+	if r.Err != nil || r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Ops) / r.Elapsed.Seconds() / 1e6
+}
+
+// Workload is one of the BENCHMARKS.md workloads.
+type Workload struct {
+	// Name is the workload's name in BENCHMARKS.md (spsc, mpsc, ...).
+	Name string
+	// Doc defines the workload in one line.
+	Doc string
+	// FixedP is 1 for workloads whose parallelism is fixed (spsc,
+	// deque-owner) and 0 when P varies.
+	FixedP int
+	// Queue reports whether the workload moves items through a queue, so
+	// that the Go channel is its yardstick.
+	Queue bool
+
+	supports func(*Impl) bool
+	run      func(*Impl, Config) Result
+}
+
+// Supports reports whether the workload can run impl.
+func (w *Workload) Supports(impl *Impl) bool { return w.supports(impl) }
+
+// Run runs the workload once on a fresh instance of impl. It panics if
+// impl is not supported or cfg.Items < 1.
+func (w *Workload) Run(impl *Impl, cfg Config) Result {
+	if !w.supports(impl) {
+		panic(fmt.Sprintf("bench: workload %s cannot run %s", w.Name, impl.Name))
+	}
+	if cfg.Items < 1 {
+		panic("bench: Config.Items must be at least 1")
+	}
+	if cfg.P < 1 || w.FixedP != 0 {
+		cfg.P = max(w.FixedP, 1)
+	}
+	return w.run(impl, cfg)
+}
+
+// The workloads, in the order of BENCHMARKS.md.
+var (
+	SPSC = &Workload{Name: "spsc", Queue: true, FixedP: 1,
+		Doc:      "1 producer, 1 consumer",
+		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
+		run:      func(i *Impl, c Config) Result { return runQueue(i, c, 1, 1, false) }}
+	MPSC = &Workload{Name: "mpsc", Queue: true,
+		Doc:      "P producers, 1 consumer",
+		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
+		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, 1, false) }}
+	MPMC = &Workload{Name: "mpmc", Queue: true,
+		Doc:      "P producers, P consumers",
+		supports: func(i *Impl) bool { return !i.SingleConsumer && (i.NewTry != nil || i.NewBlocking != nil) },
+		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, false) }}
+	MPMCBlocking = &Workload{Name: "mpmc-blocking", Queue: true,
+		Doc:      "P producers, P consumers, blocking Push/Pop",
+		supports: func(i *Impl) bool { return !i.SingleConsumer && i.NewBlocking != nil },
+		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, true) }}
+	DequeOwner = &Workload{Name: "deque-owner", FixedP: 1,
+		Doc:      "the owner alternates Push(v); Pop(); ops = pairs",
+		supports: func(i *Impl) bool { return i.NewDeque != nil },
+		run:      runDequeOwner}
+	DequeSteal = &Workload{Name: "deque-steal",
+		Doc:      "1 owner pushes 256 then pops until empty, P thieves loop Steal",
+		supports: func(i *Impl) bool { return i.NewDeque != nil },
+		run:      runDequeSteal}
+	ForkJoin = &Workload{Name: "fork-join",
+		Doc:      "binary task tree on P workers; ops = leaves",
+		supports: func(i *Impl) bool { return i.NewDeque != nil || i.ForkJoin != nil },
+		run:      runForkJoin}
+	EpochPin = &Workload{Name: "epoch-pin",
+		Doc:      "P goroutines loop Pin(); Unpin(); ops = pairs",
+		supports: func(i *Impl) bool { return i.NewPin != nil },
+		run:      func(i *Impl, c Config) Result { return runLoops(i.NewPin(), c) }}
+	CounterShared = &Workload{Name: "counter-shared",
+		Doc:      "P goroutines add 1 to one shared counter",
+		supports: func(i *Impl) bool { return i.NewCounter != nil },
+		run:      func(i *Impl, c Config) Result { return runLoops(i.NewCounter(), c) }}
+)
+
+// Workloads returns every workload, in the order of BENCHMARKS.md.
+func Workloads() []*Workload {
+	return []*Workload{SPSC, MPSC, MPMC, MPMCBlocking, DequeOwner, DequeSteal, ForkJoin, EpochPin, CounterShared}
+}
+
+// WorkloadByName returns the workload called name, or nil.
+func WorkloadByName(name string) *Workload {
+	ws := Workloads()
+	i := slices.IndexFunc(ws, func(w *Workload) bool { return strings.EqualFold(w.Name, name) })
+	if i < 0 {
+		return nil
+	}
+	return ws[i]
+}
+
+// gate starts a run's goroutines together and watches the clock: it sets
+// stop at the deadline and abort at the timeout.
+type gate struct {
+	start chan struct{}
+	stop  atomic.Bool // producers stop taking new work; set at the deadline
+	abort atomic.Bool // everyone gives up; set at the timeout
+	t0    time.Time
+	timer *time.Timer
+}
+
+func newGate() *gate { return &gate{start: make(chan struct{})} }
+
+// open releases the goroutines waiting on g.start and starts the clock.
+func (g *gate) open(cfg Config) {
+	if cfg.Deadline > 0 {
+		g.timer = time.AfterFunc(cfg.Deadline, func() { g.stop.Store(true) })
+	}
+	g.t0 = time.Now()
+	close(g.start)
+}
+
+// wait waits for done to be closed or for the timeout, and returns the
+// elapsed time and an error if the run got stuck.
+func (g *gate) wait(cfg Config, done <-chan struct{}) (time.Duration, error) {
+	tm := time.NewTimer(cfg.timeout())
+	defer tm.Stop()
+	if g.timer != nil {
+		defer g.timer.Stop()
+	}
+	select {
+	case <-done:
+		return time.Since(g.t0), nil
+	case <-tm.C:
+	}
+	g.stop.Store(true)
+	g.abort.Store(true)
+	// Non-blocking loops notice abort within microseconds; give them a
+	// moment so that they do not outlive the run, but never hang on a
+	// goroutine stuck inside a blocking queue.
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	return time.Since(g.t0), fmt.Errorf("stuck: not finished after %v", cfg.timeout())
+}
+
+// split returns the values [lo, hi] of part i when 1..items is cut into n
+// nearly equal parts.
+func split(items, n, i int) (lo, hi uint64) {
+	lo = uint64(items)*uint64(i)/uint64(n) + 1
+	hi = uint64(items) * uint64(i+1) / uint64(n)
+	return lo, hi
+}
+
+// tally is one goroutine's count and sum, alone on its cache lines.
+type tally struct {
+	n, sum uint64
+	_      [128 - 16]byte
+}
+
+func total(ts []tally) (n, sum uint64) {
+	for i := range ts {
+		n += ts[i].n
+		sum += ts[i].sum
+	}
+	return n, sum
+}
