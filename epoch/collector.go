@@ -1,0 +1,417 @@
+package epoch
+
+import (
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/xbeam/xbeam/atomicx"
+)
+
+const (
+	// pinsBetweenCollect is K: a participant tries to advance the global
+	// epoch and to run expired garbage on every K-th of its outermost pins,
+	// never on the others. A power of two, as in crossbeam-epoch.
+	pinsBetweenCollect = 128
+	// scanBudget is the most participant slots one advance attempt reads.
+	// An advance over P participants takes ceil(P/scanBudget) attempts, each
+	// resuming where the last one stopped, so Pin's amortized cost stays
+	// O(scanBudget/pinsBetweenCollect) however many handles are registered.
+	scanBudget = 128
+	// collectSteps is the most sealed bags one amortized collection runs.
+	collectSteps = 8
+	// maxFreeBags bounds the collector's cache of empty bags.
+	maxFreeBags = 64
+
+	// pinnedBit marks a participant's state word as pinned; the pinned
+	// epoch is stored above it.
+	pinnedBit = 1
+	// idxBits is the width of the slot index in the scan cursor; the
+	// remaining high bits hold the low bits of the epoch the scan is for.
+	idxBits = 24
+	idxMask = 1<<idxBits - 1
+	tagMask = 1<<(64-idxBits) - 1
+)
+
+// Collector is an epoch-based garbage collector for deferred functions: it
+// runs a function deferred through a Guard once no goroutine that was
+// pinned at the time of the Defer is still pinned.
+//
+// The algorithm is Fraser's epoch-based reclamation (K. Fraser, "Practical
+// Lock-Freedom", PhD thesis, Cambridge 2004, section 5.2.3) as engineered
+// by crossbeam-epoch (A. Turon, "Lock-freedom without garbage collection",
+// 2015): a global epoch; each participant announces, while pinned, the
+// global epoch it read when it pinned; garbage is collected in per-handle
+// bags that are sealed with the global epoch and may run once the global
+// epoch is two steps past that tag. The global epoch advances from e to e+1
+// only after every pinned participant has been seen pinned at e.
+//
+// Why two steps suffice: let a function retire object x, deferred after x was
+// unlinked, in a bag sealed with tag t (a load of the global epoch after the
+// unlink). A goroutine R that can still reach x stored its pinned state
+// before it loaded x, hence before the unlink and before the tag load, and it
+// announced an epoch e_R <= t. The advance from t+1 to t+2 reads R's slot
+// after the global epoch became t+1, so (atomics being sequentially
+// consistent) it sees R still pinned at e_R != t+1 and cannot happen until R
+// unpins.
+//
+// Where this differs from crossbeam-epoch (see the package doc for the
+// reasons): an advance attempt reads at most scanBudget participants and
+// leaves a cursor for the next attempt instead of walking the whole list;
+// participants live in an index table with slot reuse instead of a linked
+// list with lazy deletion; Collector.Pin claims one of a fixed set of
+// pooled participants with a CAS instead of using a thread-local handle;
+// the sealed-bag queue is a mutex-guarded list touched once per bag; and
+// Flush seals the bags of every participant.
+//
+// A Collector must not be copied after first use. All its methods are safe
+// for concurrent use. It starts no goroutine: garbage is collected by the
+// goroutines that pin and flush.
+//
+// Memory model: a function deferred through a Guard runs after every guard
+// that was pinned at the moment of the Defer has been unpinned, and the
+// Unpin of each such guard synchronizes before the function runs: everything
+// the goroutine holding that guard did before its Unpin happens before the
+// function starts. The Defer call itself synchronizes before the function
+// runs.
+type Collector struct {
+	_ noCopy
+	_ atomicx.Pad
+
+	// global is the global epoch. Written (CAS e -> e+1) by the advancer
+	// that completes a scan; read by every pin, by sealing and by collection.
+	global atomicx.Uint64
+	_      atomicx.Pad
+
+	// scan is the advance cursor: (epoch tag << idxBits) | i means that
+	// every registry slot below i was read, by a goroutine that had already
+	// read the global epoch as the tagged epoch e, and found unpinned or
+	// pinned at e. Advanced by CAS by advance attempts, each reading at most
+	// scanBudget slots; reset by CAS when the global epoch has moved on.
+	scan atomicx.Uint64
+	_    atomicx.Pad
+
+	// expireAt is tag+2 of the oldest sealed bag in the garbage queue, or
+	// MaxUint64 when the queue is empty: collection is worth trying once the
+	// global epoch reaches it. Written under garbageMu; read by the
+	// amortized collection without the lock.
+	expireAt atomicx.Uint64
+	_        atomicx.Pad
+
+	reg registry
+
+	// pooled are the participants behind Collector.Pin: a goroutine claims
+	// one by CAS of its state from 0 (free and unpinned) to pinned, and
+	// releases it with the Unpin store of 0. poolMask is len(pooled)-1.
+	pooled   []Handle
+	poolMask uint64
+
+	// overflow holds the extra participants made when every pooled one was
+	// claimed at once, free for reuse; under overflowMu.
+	overflowMu sync.Mutex
+	overflow   []*Handle
+
+	// garbageMu guards the garbage queue of sealed bags (head to tail, tags
+	// non-decreasing because each tag is read under the lock) and the free
+	// list of empty bags.
+	garbageMu sync.Mutex
+	head      *bag
+	tail      *bag
+	freeBags  *bag
+	nfree     int
+
+	// flushMu serializes Flush, so that a Flush returns only after the
+	// functions a concurrent Flush took over have run too.
+	flushMu sync.Mutex
+
+	// ran counts deferred functions that have run; dead counts the functions
+	// deferred through handles that are now unregistered. Pending is the sum
+	// of every registered handle's deferred count and dead, minus ran.
+	ran  atomicx.Uint64
+	dead atomicx.Uint64
+}
+
+// NewCollector returns a new collector, with a pool of pre-registered
+// participants for Collector.Pin sized from GOMAXPROCS.
+func NewCollector() *Collector {
+	c := &Collector{}
+	c.expireAt.Store(math.MaxUint64)
+	n := uint64(4 * runtime.GOMAXPROCS(0))
+	n = max(16, min(1024, uint64(1)<<bits.Len64(n-1)))
+	c.pooled = make([]Handle, n)
+	c.poolMask = n - 1
+	for i := range c.pooled {
+		h := &c.pooled[i]
+		h.init(c, kindPooled)
+	}
+	return c
+}
+
+// Register adds a participant to c and returns its handle. A Handle belongs
+// to one goroutine at a time; it must be unregistered when no longer needed,
+// or it stays in the participant table (where every epoch advance reads it).
+// Register is safe for concurrent use.
+func (c *Collector) Register() *Handle {
+	h := &Handle{}
+	h.init(c, kindRegistered)
+	return h
+}
+
+// Pin pins a participant from c's pool and returns its guard; the guard must
+// be unpinned by the same goroutine, and not used after that. Pin is meant
+// for goroutines that pin once per operation and own no Handle: it costs a
+// CAS on a slot chosen from the goroutine's stack address (so the same
+// goroutine tends to reuse the same cache line), allocates nothing, and never
+// adds participants beyond the number of goroutines pinned through it at
+// once. Nested calls pin further participants; each guard needs its own
+// Unpin. Pin is safe for concurrent use.
+func (c *Collector) Pin() *Guard {
+	var probe byte
+	// Safety: the address of probe is used only as a number, to spread
+	// goroutines over the pool; it is never converted back to a pointer.
+	// Different goroutines run on different stacks, so their addresses
+	// differ in the high bits; the multiplicative (Fibonacci) hash carries
+	// those bits to the top half, from which the index is taken. A moved
+	// stack only changes the preferred slot.
+	i := uint64(uintptr(unsafe.Pointer(&probe))) * 0x9e3779b97f4a7c15 >> 32
+	h := &c.pooled[i&c.poolMask]
+	// The CAS from 0 both claims the participant (0 means free and
+	// unpinned) and publishes the pinned epoch; the ordering argument is
+	// Handle.Pin's, a CAS being as sequentially consistent as a Store.
+	if !h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+		return c.pinSlow(i)
+	}
+	h.guards = 1
+	if h.pins++; h.pins%pinsBetweenCollect == 0 {
+		h.collect()
+	}
+	return &h.guard
+}
+
+// pinSlow claims another pooled participant after the preferred one i was
+// busy, or an overflow participant when all of them are.
+func (c *Collector) pinSlow(i uint64) *Guard {
+	for j := uint64(1); j <= c.poolMask; j++ {
+		h := &c.pooled[(i+j)&c.poolMask]
+		// The Load keeps a busy slot's line shared instead of bouncing it
+		// with a failing CAS.
+		if h.state.Load() == 0 && h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+			h.guards = 1
+			if h.pins++; h.pins%pinsBetweenCollect == 0 {
+				h.collect()
+			}
+			return &h.guard
+		}
+	}
+	c.overflowMu.Lock()
+	var h *Handle
+	if n := len(c.overflow); n > 0 {
+		h = c.overflow[n-1]
+		c.overflow[n-1] = nil
+		c.overflow = c.overflow[:n-1]
+	}
+	c.overflowMu.Unlock()
+	if h == nil {
+		h = &Handle{}
+		h.init(c, kindOverflow)
+	}
+	return h.Pin()
+}
+
+// releaseOverflow returns an unpinned overflow participant to the free list.
+func (c *Collector) releaseOverflow(h *Handle) {
+	c.overflowMu.Lock()
+	c.overflow = append(c.overflow, h)
+	c.overflowMu.Unlock()
+}
+
+// Flush seals the garbage of every participant, advances the global epoch
+// as far as the pinned participants allow (at most two steps), and runs
+// every deferred function whose guards have all unpinned. If nothing is
+// pinned anywhere during the call, Flush returns only after every function
+// deferred before the call has run. Flush is safe for concurrent use; it
+// must not be called from a deferred function (it would wait for itself).
+func (c *Collector) Flush() {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	for i, n := uint64(0), c.reg.len(); i < n; i++ {
+		if h := c.reg.at(i); h != nil {
+			h.seal()
+		}
+	}
+	// Every bag sealed above carries a tag <= target-2.
+	target := c.global.Load() + 2
+	for c.global.Load() < target {
+		if c.tryAdvance(math.MaxInt) == advanceBlocked {
+			break
+		}
+	}
+	for c.collect(math.MaxInt, true) > 0 {
+	}
+}
+
+// Pending returns the number of deferred functions that have not run yet.
+// It is exact when no goroutine pins, defers, flushes or unregisters
+// concurrently; otherwise it is a snapshot that may be off by the work done
+// meanwhile. It reads every participant, so it is meant for monitoring, not
+// for hot paths. Pending is safe for concurrent use.
+func (c *Collector) Pending() int {
+	// ran first: every function counted in ran was counted as deferred
+	// before, so reading the deferred counts later can only overcount.
+	ran := c.ran.Load()
+	total := c.dead.Load()
+	for i, n := uint64(0), c.reg.len(); i < n; i++ {
+		if h := c.reg.at(i); h != nil {
+			total += h.deferred.Load()
+		}
+	}
+	if total < ran {
+		return 0
+	}
+	return int(total - ran)
+}
+
+type advanceResult int
+
+const (
+	advanced       advanceResult = iota // the epoch or the scan moved on (by us or by another goroutine): look again
+	advancePartial                      // scanned budget slots, all fine; more to go
+	advanceBlocked                      // a participant is pinned at an older epoch
+)
+
+// tryAdvance reads at most budget participant slots, continuing the scan
+// for the current global epoch e where the last attempt left it, and moves
+// the global epoch to e+1 if the scan is complete and found every pinned
+// participant pinned at e.
+//
+// Each slot read happens after this goroutine read the global epoch as e, so
+// any participant that pinned (stored its state) before the global epoch
+// became e is seen by that read (sequential consistency), and one still pinned
+// at an older epoch blocks the advance. A participant whose slot was read
+// unpinned and that pins later stores its state after the read, hence after
+// the global epoch became e; it cannot hold anything retired before that.
+// Slots registered after the scan passed them, or after it read the table's
+// length, are in the same position: their pins come after the read that
+// missed them.
+func (c *Collector) tryAdvance(budget int) advanceResult {
+	g := c.global.Load()
+	s := c.scan.Load()
+	if s>>idxBits != g&tagMask {
+		if s>>idxBits == (g+1)&tagMask {
+			return advanced // our g is stale: someone advanced and started the next scan
+		}
+		// A scan for an older epoch: its reads say nothing about e. Restart.
+		ns := g << idxBits
+		if !c.scan.CompareAndSwap(s, ns) {
+			return advanced // raced with another scanner that made progress
+		}
+		s = ns
+	}
+	i := s & idxMask
+	n := c.reg.len()
+	end := n
+	if uint64(budget) < n-i {
+		end = i + uint64(budget)
+	}
+	want := g<<1 | pinnedBit
+	for ; i < end; i++ {
+		h := c.reg.at(i)
+		if h == nil {
+			continue
+		}
+		if st := h.state.Load(); st&pinnedBit != 0 && st != want {
+			// Lagging: remember it, so that the next attempt starts here
+			// instead of re-reading everyone before it.
+			c.scan.CompareAndSwap(s, g<<idxBits|i)
+			return advanceBlocked
+		}
+	}
+	if i < n {
+		// Hands the checked prefix to the next attempt. If the CAS fails,
+		// another scanner moved the cursor; our reads are simply lost.
+		c.scan.CompareAndSwap(s, g<<idxBits|i)
+		return advancePartial
+	}
+	// Whoever wins the CAS advances; a loser sees the epoch moved on.
+	c.global.CompareAndSwap(g, g+1)
+	return advanced
+}
+
+// push seals b with the current global epoch and appends it to the garbage
+// queue. It returns an empty bag from the free list, or nil.
+func (c *Collector) push(b *bag) *bag {
+	c.garbageMu.Lock()
+	// Read under the lock so that tags are non-decreasing along the queue;
+	// read after every Defer into b (program order, or b's owner's bagMu),
+	// which is what the two-epoch argument in the Collector doc needs.
+	b.tag = c.global.Load()
+	b.next = nil
+	if c.tail == nil {
+		c.head = b
+		c.expireAt.Store(b.tag + 2)
+	} else {
+		c.tail.next = b
+	}
+	c.tail = b
+	fresh := c.freeBags
+	if fresh != nil {
+		c.freeBags = fresh.next
+		fresh.next = nil
+		c.nfree--
+	}
+	c.garbageMu.Unlock()
+	return fresh
+}
+
+// collect pops up to limit expired bags from the garbage queue and runs
+// their functions. A non-blocking call gives up if another goroutine holds
+// the queue. It returns the number of bags it ran.
+func (c *Collector) collect(limit int, block bool) int {
+	if block {
+		c.garbageMu.Lock()
+	} else if !c.garbageMu.TryLock() {
+		return 0
+	}
+	g := c.global.Load()
+	var list, last *bag
+	k := 0
+	for c.head != nil && c.head.tag+2 <= g && k < limit {
+		b := c.head
+		c.head = b.next
+		b.next = nil
+		if last == nil {
+			list = b
+		} else {
+			last.next = b
+		}
+		last = b
+		k++
+	}
+	if c.head == nil {
+		c.tail = nil
+		c.expireAt.Store(math.MaxUint64)
+	} else {
+		c.expireAt.Store(c.head.tag + 2)
+	}
+	c.garbageMu.Unlock()
+	if k == 0 {
+		return 0
+	}
+	ran := 0
+	for b := list; b != nil; b = b.next {
+		ran += b.run()
+	}
+	c.ran.Add(uint64(ran))
+	c.garbageMu.Lock()
+	for list != nil && c.nfree < maxFreeBags {
+		b := list
+		list = b.next
+		b.next = c.freeBags
+		c.freeBags = b
+		c.nfree++
+	}
+	c.garbageMu.Unlock()
+	return k
+}

@@ -1,0 +1,100 @@
+package epoch_test
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/xbeam/xbeam/epoch"
+)
+
+// config is read-mostly data with a resource that must be closed only when
+// no reader can still use it.
+type config struct {
+	version int
+	closed  atomic.Bool
+}
+
+func (c *config) Close() { c.closed.Store(true) }
+
+// An RCU-style swap: readers pin, load the current config and use it
+// without locks; the writer swaps in a new version and defers closing the
+// old one until every reader that might hold it has unpinned.
+func Example_rcu() {
+	c := epoch.NewCollector()
+	var current atomic.Pointer[config]
+	current.Store(&config{version: 1})
+
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := c.Register()
+			defer h.Unregister()
+			for range 1000 {
+				g := h.Pin()
+				cfg := current.Load()
+				if cfg.closed.Load() {
+					panic("read a closed config while pinned")
+				}
+				g.Unpin()
+			}
+		}()
+	}
+
+	old := make([]*config, 0, 10)
+	for v := 2; v <= 10; v++ {
+		g := c.Pin()
+		prev := current.Swap(&config{version: v})
+		old = append(old, prev)
+		g.Defer(prev.Close)
+		g.Unpin()
+	}
+	wg.Wait()
+	c.Flush() // nothing is pinned: every deferred Close has run
+
+	closed := 0
+	for _, cfg := range old {
+		if cfg.closed.Load() {
+			closed++
+		}
+	}
+	fmt.Println("current version:", current.Load().version)
+	fmt.Println("old versions closed:", closed, "of", len(old))
+	fmt.Println("pending:", c.Pending())
+	// Output:
+	// current version: 10
+	// old versions closed: 9 of 9
+	// pending: 0
+}
+
+// A Pool recycles objects that pinned readers may still hold: Get hands an
+// object out again only after every guard pinned at its Put has unpinned.
+func ExamplePool() {
+	c := epoch.NewCollector()
+	made := 0
+	pool := epoch.NewPool(c, func() *[64]byte { made++; return new([64]byte) })
+
+	reader := c.Register()
+	defer reader.Unregister()
+
+	buf := pool.Get()
+	rg := reader.Pin() // a reader that may still be reading buf
+
+	g := c.Pin()
+	pool.Put(g, buf) // buf is unlinked; recycle it once readers are gone
+	g.Unpin()
+
+	c.Flush()
+	fmt.Println("recycled while a reader was pinned:", pool.Get() == buf)
+
+	rg.Unpin()
+	c.Flush()
+	fmt.Println("recycled after the reader unpinned:", pool.Get() == buf)
+	fmt.Println("objects made:", made)
+	// Output:
+	// recycled while a reader was pinned: false
+	// recycled after the reader unpinned: true
+	// objects made: 2
+}

@@ -1,0 +1,47 @@
+package epoch
+
+// Exported for tests only.
+
+const (
+	PinsBetweenCollect = pinsBetweenCollect
+	ScanBudget         = scanBudget
+	BagCap             = bagCap
+)
+
+// Epoch returns the global epoch.
+func (c *Collector) Epoch() uint64 { return c.global.Load() }
+
+// TryAdvance runs one advance attempt with the given slot budget and
+// reports whether the global epoch moved.
+func (c *Collector) TryAdvance(budget int) bool {
+	g := c.global.Load()
+	c.tryAdvance(budget)
+	return c.global.Load() != g
+}
+
+// Slots returns the size of the participant table (its high-water mark).
+func (c *Collector) Slots() int { return int(c.reg.len()) }
+
+// Participants returns the number of occupied participant slots.
+func (c *Collector) Participants() int {
+	k := 0
+	for i, n := uint64(0), c.reg.len(); i < n; i++ {
+		if c.reg.at(i) != nil {
+			k++
+		}
+	}
+	return k
+}
+
+// PoolSize returns the number of pooled participants behind Collector.Pin.
+func (c *Collector) PoolSize() int { return len(c.pooled) }
+
+// Pinned reports whether g is pinned.
+func (g *Guard) Pinned() bool { return g.pinned() }
+
+// Len returns the number of objects p holds.
+func (p *Pool[T]) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}

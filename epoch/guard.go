@@ -1,0 +1,74 @@
+package epoch
+
+// Guard is a pinned participant, returned by Handle.Pin and Collector.Pin.
+// While a guard is pinned, a function deferred by any goroutine does not run
+// and an object Put into a Pool is not handed out again, so the holder may
+// read shared objects that other goroutines retire meanwhile.
+//
+// A Guard belongs to the goroutine that pinned it. It must not be used after
+// the Unpin that ends its pin, and it must not be copied.
+//
+// Memory model: see Collector. A Defer through a guard synchronizes before
+// the deferred function runs, and the Unpin of every guard pinned at the
+// time of the Defer synchronizes before it runs too.
+type Guard struct {
+	_ noCopy
+	h *Handle
+}
+
+// Defer arranges for fn to run, exactly once, after every guard pinned
+// anywhere at the moment of this call has been unpinned: use it to release
+// (close, recycle, reuse) an object that the caller has just unlinked from a
+// shared structure and that pinned readers may still see. fn runs on some
+// goroutine that pins or flushes the collector later; it must not panic,
+// block for long, or call Flush. Defer must only be called by the guard's
+// owner while pinned; it panics on an unpinned guard or a nil fn.
+func (g *Guard) Defer(fn func()) {
+	h := g.h
+	if h.guards == 0 {
+		panic("epoch: Defer on an unpinned guard")
+	}
+	if fn == nil {
+		panic("epoch: Defer of a nil function")
+	}
+	h.defer_(fn)
+}
+
+// Unpin ends one pin of g (pins of a Handle nest; the guard stays pinned
+// until its last Unpin). Unpin must only be called by the guard's owner; it
+// panics if g is not pinned.
+func (g *Guard) Unpin() {
+	h := g.h
+	if h.guards != 1 || h.kind == kindOverflow {
+		g.unpinSlow()
+		return
+	}
+	h.guards = 0
+	// Ends the pin: everything this goroutine did while pinned happens
+	// before any advance scan that reads this 0, hence before whatever that
+	// advance releases. For a pooled participant the Store also frees it for
+	// the next Collector.Pin, which may claim it at once: h must not be
+	// touched after it.
+	h.state.Store(0)
+}
+
+// unpinSlow ends a nested pin, or the pin of an overflow participant, or
+// panics.
+func (g *Guard) unpinSlow() {
+	h := g.h
+	switch h.guards {
+	case 0:
+		panic("epoch: Unpin of a guard that is not pinned")
+	case 1:
+		h.guards = 0
+		// As in Unpin; nobody else can claim an overflow participant
+		// before releaseOverflow hands it back.
+		h.state.Store(0)
+		h.c.releaseOverflow(h)
+	default:
+		h.guards--
+	}
+}
+
+// pinned reports whether g is pinned; owner only.
+func (g *Guard) pinned() bool { return g.h.guards != 0 }

@@ -1,0 +1,170 @@
+package epoch
+
+import (
+	"sync"
+
+	"github.com/xbeam/xbeam/atomicx"
+)
+
+// Participant kinds.
+const (
+	kindRegistered = iota // made by Register, owned by the user
+	kindPooled            // one of Collector.pooled, claimed by CAS
+	kindOverflow          // made by Collector.Pin when the pool was exhausted
+)
+
+// Handle is a participant of a Collector: a goroutine pins it for the span
+// of an operation on a shared structure, and defers, through the Guard, the
+// reuse of whatever it unlinked.
+//
+// A Handle is used by one goroutine at a time (pass it between goroutines
+// only with a synchronizing hand-off, while it is unpinned). Pin and Unpin
+// touch only the handle's own padded cache line and a load of the global
+// epoch, and allocate nothing; every pinsBetweenCollect-th outermost pin
+// also tries to advance the epoch and to run expired garbage.
+//
+// A Handle must not be copied after first use.
+//
+// Memory model: see Collector. The Unpin that ends a pin synchronizes before
+// every deferred function and every Pool hand-out that waited for that pin.
+type Handle struct {
+	_ noCopy
+	_ atomicx.Pad
+
+	// state is 0 while unpinned, and e<<1|pinnedBit while pinned at epoch e.
+	// Written by the owner (for a pooled participant: claimed by CAS from
+	// 0 by Collector.Pin, released by the Unpin store of 0); read by
+	// advance scanners.
+	state atomicx.Uint64
+	// guards counts nested pins; owner only.
+	guards uint32
+	// pins counts outermost pins, to amortize collection; owner only.
+	pins uint32
+	// c is the collector; nil once unregistered. Written by Register and
+	// Unregister, read by the owner.
+	c     *Collector
+	guard Guard // the owner's guard; guard.h == this handle
+	kind  uint8
+	idx   uint64 // slot in c.reg
+	_     atomicx.Pad
+
+	// bagMu guards bag: the owner fills it in Defer, Flush seals it from any
+	// goroutine.
+	bagMu sync.Mutex
+	bag   *bag
+	// deferred counts the functions deferred through this handle. Written
+	// under bagMu; read by Pending.
+	deferred atomicx.Uint64
+	_        atomicx.Pad
+}
+
+// init sets up h as a participant of c and registers it.
+func (h *Handle) init(c *Collector, kind uint8) {
+	h.c = c
+	h.kind = kind
+	h.guard.h = h
+	h.idx = c.reg.add(h)
+}
+
+// Pin pins h and returns its guard. While pinned, nothing deferred by any
+// goroutine from now on runs, and no object Put into a Pool from now on is
+// handed out again. Pins nest: a second Pin returns the same guard, and
+// each Pin needs its Unpin. Pin must only be called by h's owner; it
+// panics if h was unregistered.
+func (h *Handle) Pin() *Guard {
+	if h.guards != 0 || h.c == nil {
+		return h.pinSlow()
+	}
+	// Ordering: the Store publishes the pinned epoch before anything the
+	// caller loads from the shared structure while pinned. Go's atomics are
+	// sequentially consistent, so this Store precedes, in the single total
+	// order of atomic operations, every later atomic load by this goroutine
+	// (of the structure's pointers, or of the global epoch). An advancer
+	// that reads this slot after such a load could have observed the
+	// structure therefore sees the pin: the Store is a StoreLoad barrier by
+	// itself. crossbeam-epoch needs fence(SeqCst) after its relaxed store
+	// for exactly this; without it the classic bug is a reader that loads a
+	// pointer while the advancer, reading the slot from a store buffer's
+	// past, misses its pin and frees the object two epochs later. Reading a
+	// stale global epoch here is harmless: a pin at an older epoch only
+	// holds advances back (see Collector.tryAdvance).
+	h.state.Store(h.c.global.Load()<<1 | pinnedBit)
+	h.guards = 1
+	if h.pins++; h.pins%pinsBetweenCollect == 0 {
+		h.collect()
+	}
+	return &h.guard
+}
+
+// pinSlow handles a nested pin and a pin after Unregister.
+func (h *Handle) pinSlow() *Guard {
+	if h.c == nil {
+		panic("epoch: Pin of an unregistered handle")
+	}
+	if h.guards == ^uint32(0) {
+		panic("epoch: too many nested pins")
+	}
+	h.guards++
+	return &h.guard
+}
+
+// collect is the amortized work of a pin: seal the handle's bag, try to
+// advance the global epoch by one bounded scan step, and run a few expired
+// bags. h is pinned.
+func (h *Handle) collect() {
+	c := h.c
+	h.seal()
+	c.tryAdvance(scanBudget)
+	if c.global.Load() >= c.expireAt.Load() {
+		c.collect(collectSteps, false)
+	}
+}
+
+// seal hands h's bag, if it holds anything, to the collector's queue.
+func (h *Handle) seal() {
+	h.bagMu.Lock()
+	if b := h.bag; b != nil && b.n > 0 {
+		h.bag = h.c.push(b)
+	}
+	h.bagMu.Unlock()
+}
+
+// defer_ adds fn to h's bag, sealing the bag when it is full.
+func (h *Handle) defer_(fn func()) {
+	h.bagMu.Lock()
+	b := h.bag
+	if b == nil {
+		b = &bag{}
+		h.bag = b
+	}
+	b.fns[b.n] = fn
+	b.n++
+	h.deferred.Store(h.deferred.Load() + 1)
+	if b.n == bagCap {
+		h.bag = h.c.push(b)
+	}
+	h.bagMu.Unlock()
+}
+
+// Unregister removes h from its collector and hands h's garbage to the
+// collector, which runs it in later pins and flushes. h must not be used
+// afterwards. Unregister must only be called by h's owner; it panics if h is
+// pinned or already unregistered.
+func (h *Handle) Unregister() {
+	c := h.c
+	switch {
+	case c == nil:
+		panic("epoch: Unregister of a handle that is not registered")
+	case h.guards != 0:
+		panic("epoch: Unregister while pinned: every Pin needs its Unpin first")
+	case h.kind != kindRegistered:
+		panic("epoch: Unregister of a handle that Register did not return")
+	}
+	h.seal()
+	h.bagMu.Lock()
+	c.dead.Add(h.deferred.Load())
+	h.deferred.Store(0)
+	h.bagMu.Unlock()
+	c.reg.remove(h.idx)
+	h.c = nil
+}

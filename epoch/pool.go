@@ -1,0 +1,141 @@
+package epoch
+
+import "sync"
+
+// defaultPoolLimit is the number of objects a Pool keeps by default.
+const defaultPoolLimit = 1024
+
+// Pool is a typed, epoch-safe free list: Put takes an object that the caller
+// has unlinked from a shared structure, and Get hands it out again only once
+// every guard pinned at the time of the Put has been unpinned, so a reader
+// that loaded the object while pinned never sees it reused under its feet.
+// It is the recycler behind the allocation-free queues and deques of this
+// module (for nodes, segments and buffers).
+//
+// Objects wait in a FIFO of (object, epoch tag) pairs, the tag being the
+// global epoch read at the Put; the head may be handed out once the global
+// epoch is two past its tag (the argument is Collector's). No closure is made
+// per Put: the limbo list is typed and reuses its ring buffer, so Get and Put
+// allocate nothing in steady state. The Pool keeps at most Limit objects;
+// beyond that the oldest are dropped and left to the garbage collector, which
+// is always safe.
+//
+// A Pool must not be copied after first use. Get and Put are safe for
+// concurrent use; each takes a short uncontended-case lock.
+//
+// Memory model: a Put(g, x) synchronizes before the Get that returns x, and
+// so does the Unpin of every guard that was pinned at the time of the Put:
+// everything those goroutines did with x before unpinning happens before
+// the Get returns x.
+type Pool[T any] struct {
+	_     noCopy
+	c     *Collector
+	newFn func() *T
+
+	// mu guards the ring below.
+	mu sync.Mutex
+	// ring[head], ring[head+1], ..., n entries (indexes mod len(ring)) are
+	// the objects put and not yet handed out, oldest first, with
+	// non-decreasing tags (each read under mu).
+	ring  []limboEntry[T]
+	head  int
+	n     int
+	limit int
+}
+
+// limboEntry is an object waiting for the epoch to pass tag+2.
+type limboEntry[T any] struct {
+	x   *T
+	tag uint64
+}
+
+// NewPool returns a Pool on c that makes new objects with newFn when none
+// can be recycled. It panics if c or newFn is nil.
+func NewPool[T any](c *Collector, newFn func() *T) *Pool[T] {
+	if c == nil {
+		panic("epoch: NewPool with a nil Collector")
+	}
+	if newFn == nil {
+		panic("epoch: NewPool with a nil newFn")
+	}
+	return &Pool[T]{c: c, newFn: newFn, limit: defaultPoolLimit}
+}
+
+// SetLimit sets the most objects p keeps (default 1024); objects beyond it
+// are dropped, oldest first. It panics if n < 1. SetLimit is safe for
+// concurrent use.
+func (p *Pool[T]) SetLimit(n int) {
+	if n < 1 {
+		panic("epoch: Pool limit must be at least 1")
+	}
+	p.mu.Lock()
+	p.limit = n
+	for p.n > n {
+		p.popHead()
+	}
+	p.mu.Unlock()
+}
+
+// Get returns an object whose Put is old enough that no guard pinned at the
+// time of the Put is still pinned, or newFn() if there is none. Get is safe
+// for concurrent use and needs no guard.
+func (p *Pool[T]) Get() *T {
+	p.mu.Lock()
+	if p.n > 0 && p.ring[p.head].tag+2 <= p.c.global.Load() {
+		x := p.popHead()
+		p.mu.Unlock()
+		return x
+	}
+	p.mu.Unlock()
+	return p.newFn()
+}
+
+// Put hands x back to p, to be returned by a Get once every guard pinned now
+// has unpinned. The caller must have made x unreachable for goroutines that
+// pin from now on, and must not use x afterwards. g must be pinned, on p's
+// collector; Put panics otherwise, or if x is nil. Put is safe for
+// concurrent use.
+func (p *Pool[T]) Put(g *Guard, x *T) {
+	h := g.h
+	if h.guards == 0 {
+		panic("epoch: Pool.Put with an unpinned guard")
+	}
+	if h.c != p.c {
+		panic("epoch: Pool.Put with a guard of another Collector")
+	}
+	if x == nil {
+		panic("epoch: Pool.Put of a nil object")
+	}
+	p.mu.Lock()
+	if p.n == p.limit {
+		p.popHead()
+	}
+	if p.n == len(p.ring) {
+		p.grow()
+	}
+	// The tag is read after the caller unlinked x (program order) and under
+	// mu, so tags are non-decreasing along the ring.
+	p.ring[(p.head+p.n)&(len(p.ring)-1)] = limboEntry[T]{x: x, tag: p.c.global.Load()}
+	p.n++
+	p.mu.Unlock()
+}
+
+// popHead removes and returns the oldest entry; p.n > 0, under mu.
+func (p *Pool[T]) popHead() *T {
+	e := &p.ring[p.head]
+	x := e.x
+	e.x = nil
+	p.head = (p.head + 1) & (len(p.ring) - 1)
+	p.n--
+	return x
+}
+
+// grow doubles the ring; under mu.
+func (p *Pool[T]) grow() {
+	ring := make([]limboEntry[T], max(16, 2*len(p.ring)))
+	for i := range p.n {
+		ring[i] = p.ring[(p.head+i)&(len(p.ring)-1)]
+	}
+	p.ring = ring
+	p.head = 0
+}

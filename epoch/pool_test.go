@@ -1,0 +1,60 @@
+package epoch_test
+
+import (
+	"testing"
+
+	"github.com/xbeam/xbeam/epoch"
+)
+
+type node struct {
+	_ [4]uint64
+}
+
+func TestPoolWaitsForGuards(t *testing.T) {
+	c := epoch.NewCollector()
+	made := 0
+	p := epoch.NewPool(c, func() *node { made++; return &node{} })
+	reader := c.Register()
+	defer reader.Unregister()
+	writer := c.Register()
+	defer writer.Unregister()
+
+	x := p.Get()
+	if made != 1 {
+		t.Fatalf("made = %d, want 1", made)
+	}
+	rg := reader.Pin()
+	wg := writer.Pin()
+	p.Put(wg, x)
+	wg.Unpin()
+	for range 8 * epoch.PinsBetweenCollect {
+		writer.Pin().Unpin()
+	}
+	c.Flush()
+	if y := p.Get(); y == x {
+		t.Fatal("Get handed out an object while a guard pinned at its Put was still pinned")
+	}
+	rg.Unpin()
+	c.Flush()
+	if y := p.Get(); y != x {
+		t.Fatal("Get did not recycle the object after every guard unpinned")
+	}
+}
+
+func TestPoolLimit(t *testing.T) {
+	c := epoch.NewCollector()
+	p := epoch.NewPool(c, func() *node { return &node{} })
+	p.SetLimit(4)
+	g := c.Pin()
+	for range 10 {
+		p.Put(g, &node{})
+	}
+	g.Unpin()
+	if n := p.Len(); n != 4 {
+		t.Fatalf("Len = %d with limit 4, want 4", n)
+	}
+	p.SetLimit(2)
+	if n := p.Len(); n != 2 {
+		t.Fatalf("Len = %d after SetLimit(2), want 2", n)
+	}
+}
