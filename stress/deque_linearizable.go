@@ -26,7 +26,9 @@ import (
 // successful batch takes at least one item and exactly some number of the
 // oldest; Retry takes nothing and is legal anywhere (whether a race was
 // really lost cannot be seen from outside; CheckDeque checks that Retry
-// never happens without concurrency). GOMAXPROCS cycles through opts.Procs.
+// never happens without concurrency). Afterwards the owner drains the
+// deque with Pop (recorded), so that a lost item is a violation.
+// GOMAXPROCS cycles through opts.Procs.
 //
 // A violation fails t with the minimized history, the full history, the
 // path of porcupine's HTML visualization and the seed; so does a check
@@ -40,9 +42,9 @@ func CheckDequeLinearizable(t testing.TB, newDeque func() Deque, flavor Flavor, 
 	r := newRand(o.Seed, 2<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		setup, clients := dequeScenario(newDeque, r)
+		sc := dequeScenario(newDeque, r)
 		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(setup, clients) })
+		withProcs(procs, func() { hist = runClients(sc) })
 		if msg := c.check(hist, fmt.Sprintf("%v deque, GOMAXPROCS=%d", flavor, procs)); msg != "" {
 			t.Fatal(msg)
 		}
@@ -51,12 +53,12 @@ func CheckDequeLinearizable(t testing.TB, newDeque func() Deque, flavor Flavor, 
 }
 
 // dequeScenario draws one random history for a fresh deque.
-func dequeScenario(newDeque func() Deque, r *rand.Rand) (setup func(*recorder), clients []func(*recorder)) {
+func dequeScenario(newDeque func() Deque, r *rand.Rand) (sc scenario) {
 	d := newDeque()
 	next := uint64(0)
 	if r.IntN(2) == 0 {
 		n := 1 + r.IntN(6)
-		setup = func(rec *recorder) {
+		sc.setup = func(rec *recorder) {
 			for range n {
 				next++
 				call := rec.call()
@@ -73,7 +75,7 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (setup func(*recorder), 
 		push[i] = r.IntN(100) < pushPct
 		jit[i] = r.Uint64()
 	}
-	clients = append(clients, func(rec *recorder) {
+	sc.clients = append(sc.clients, func(rec *recorder) {
 		for i, isPush := range push {
 			if isPush {
 				next++
@@ -91,9 +93,19 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (setup func(*recorder), 
 	thieves := 2 + r.IntN(4)
 	for range thieves {
 		s := d.Stealer()
-		clients = append(clients, thiefClient(s.Steal, s.StealBatch, s.StealBatchAndPop, newDeque(), r))
+		sc.clients = append(sc.clients, thiefClient(s.Steal, s.StealBatch, s.StealBatchAndPop, newDeque(), r))
 	}
-	return setup, clients
+	sc.teardown = func(rec *recorder) {
+		for range 1000 {
+			call := rec.call()
+			v, ok := d.Pop()
+			rec.ret(call, dIn{op: dPop}, dOut{v: v, ok: ok})
+			if !ok {
+				return
+			}
+		}
+	}
+	return sc
 }
 
 // thiefClient returns a client that runs 5 to 10 random steals from a

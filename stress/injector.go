@@ -226,7 +226,8 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 // sequential FIFO (DequeModel with FIFO, no owner pops): 1 to 3 pushers
 // and 2 to 4 thieves of 5 to 10 operations each, thieves mixing Steal,
 // StealBatch and StealBatchAndPop into workers from newWorker, with the
-// same rules and reports as CheckDequeLinearizable. It must be called from
+// same rules and reports as CheckDequeLinearizable, and a final drain with
+// Steal (recorded). It must be called from
 // the test's goroutine.
 func CheckInjectorLinearizable(t testing.TB, newInjector func() Injector, newWorker func() Deque, opts Options) {
 	t.Helper()
@@ -235,9 +236,9 @@ func CheckInjectorLinearizable(t testing.TB, newInjector func() Injector, newWor
 	r := newRand(o.Seed, 3<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		setup, clients := injectorScenario(newInjector(), newWorker, r)
+		sc := injectorScenario(newInjector(), newWorker, r)
 		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(setup, clients) })
+		withProcs(procs, func() { hist = runClients(sc) })
 		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d", procs)); msg != "" {
 			t.Fatal(msg)
 		}
@@ -245,10 +246,10 @@ func CheckInjectorLinearizable(t testing.TB, newInjector func() Injector, newWor
 	t.Logf("stress: CheckInjectorLinearizable: %s linearizable", c.summary())
 }
 
-func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (setup func(*recorder), clients []func(*recorder)) {
+func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (sc scenario) {
 	if r.IntN(2) == 0 {
 		n := 1 + r.IntN(6)
-		setup = func(rec *recorder) {
+		sc.setup = func(rec *recorder) {
 			for i := range n {
 				v := uint64(i + 1)
 				call := rec.call()
@@ -264,7 +265,7 @@ func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (setup
 		for i := range jit {
 			jit[i] = r.Uint64()
 		}
-		clients = append(clients, func(rec *recorder) {
+		sc.clients = append(sc.clients, func(rec *recorder) {
 			for i := range ops {
 				v := uint64(p+1)*100 + uint64(i+1)
 				call := rec.call()
@@ -276,7 +277,21 @@ func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (setup
 	}
 	thieves := 2 + r.IntN(3)
 	for range thieves {
-		clients = append(clients, thiefClient(inj.Steal, inj.StealBatch, inj.StealBatchAndPop, newWorker(), r))
+		sc.clients = append(sc.clients, thiefClient(inj.Steal, inj.StealBatch, inj.StealBatchAndPop, newWorker(), r))
 	}
-	return setup, clients
+	sc.teardown = func(rec *recorder) {
+		for range 1000 {
+			call := rec.call()
+			v, st := inj.Steal()
+			out := dOut{st: st}
+			if st == StealSuccess {
+				out.items = encodeSorted([]uint64{v})
+			}
+			rec.ret(call, dIn{op: dSteal}, out)
+			if st == StealEmpty {
+				return
+			}
+		}
+	}
+	return sc
 }

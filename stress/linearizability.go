@@ -68,18 +68,25 @@ func (r *recorder) ret(call int64, in, out any) {
 	r.ops = append(r.ops, porcupine.Operation{ClientId: r.client, Input: in, Call: call, Output: out, Return: ret})
 }
 
-// runClients runs one history: every client runs in its own goroutine,
-// released together by a barrier, and the operations of all are returned.
-// setup, if not nil, runs first as client 0 (sequential operations that
-// precede everything else).
-func runClients(setup func(r *recorder), clients []func(r *recorder)) []porcupine.Operation {
+// scenario is one history to run: setup runs first, alone, as client 0
+// (for example a pre-fill); then every client runs in its own goroutine,
+// released together by a barrier; then teardown runs alone as client 0
+// (for example a drain, which turns a lost item into a violation).
+type scenario struct {
+	setup, teardown func(r *recorder)
+	clients         []func(r *recorder)
+}
+
+// runClients runs one scenario and returns the operations of all clients.
+func runClients(sc scenario) []porcupine.Operation {
+	clients := sc.clients
 	var clock atomic.Int64
 	recs := make([]*recorder, len(clients))
 	for i := range recs {
 		recs[i] = &recorder{clock: &clock, client: i}
 	}
-	if setup != nil {
-		setup(recs[0])
+	if sc.setup != nil {
+		sc.setup(recs[0])
 	}
 	var (
 		wg  sync.WaitGroup
@@ -94,6 +101,9 @@ func runClients(setup func(r *recorder), clients []func(r *recorder)) []porcupin
 		}()
 	}
 	wg.Wait()
+	if sc.teardown != nil {
+		sc.teardown(recs[0])
+	}
 	var all []porcupine.Operation
 	for _, r := range recs {
 		all = append(all, r.ops...)

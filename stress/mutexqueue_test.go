@@ -1,6 +1,11 @@
 package stress_test
 
-import "sync"
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+)
 
 // mutexQueue is a correct FIFO queue of uint64 behind a mutex: the
 // reference the checks must pass (no false positives), and the base of the
@@ -78,4 +83,55 @@ func (q *mutexQueue) Close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true
+}
+
+// blockingMutexQueue adds waiting Push and Pop to mutexQueue, by polling
+// (good enough for a reference: correctness, not speed).
+type blockingMutexQueue struct {
+	*mutexQueue
+	ignoreClose bool // planted bug: Push succeeds after Close
+}
+
+var errClosed = errors.New("test: closed")
+
+func (q *blockingMutexQueue) Push(ctx context.Context, v uint64) error {
+	for {
+		q.mu.Lock()
+		closed := q.closed
+		q.mu.Unlock()
+		if closed && !q.ignoreClose {
+			return errClosed
+		}
+		if closed {
+			q.mu.Lock()
+			q.items = append(q.items, v)
+			q.mu.Unlock()
+			return nil
+		}
+		if q.TryPush(v) {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		runtime.Gosched()
+	}
+}
+
+func (q *blockingMutexQueue) Pop(ctx context.Context) (uint64, error) {
+	for {
+		if v, ok := q.TryPop(); ok {
+			return v, nil
+		}
+		q.mu.Lock()
+		closed, empty := q.closed, len(q.items) == 0
+		q.mu.Unlock()
+		if closed && empty {
+			return 0, errClosed
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		runtime.Gosched()
+	}
 }

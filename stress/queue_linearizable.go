@@ -21,7 +21,8 @@ import (
 // popping), released together by a barrier, with random small delays
 // between operations; a third of the histories start from a pre-filled
 // queue so that TryPush on a full queue and TryPop racing a drain both
-// come up. GOMAXPROCS cycles through opts.Procs (restored on return).
+// come up. After the goroutines finish, the queue is drained with TryPop
+// (recorded too), so that a lost item is a violation. GOMAXPROCS cycles through opts.Procs (restored on return).
 //
 // A history that is not linearizable fails t with the history minimized to
 // the fewest operations that still cannot be linearized, the full history,
@@ -36,9 +37,9 @@ func CheckQueueLinearizable(t testing.TB, newQueue func() Queue, opts Options) {
 	r := newRand(o.Seed, 1<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		setup, clients := queueScenario(newQueue(), r, o.Capacity)
+		sc := queueScenario(newQueue(), r, o.Capacity)
 		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(setup, clients) })
+		withProcs(procs, func() { hist = runClients(sc) })
 		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d, capacity %d", procs, o.Capacity)); msg != "" {
 			t.Fatal(msg)
 		}
@@ -47,13 +48,13 @@ func CheckQueueLinearizable(t testing.TB, newQueue func() Queue, opts Options) {
 }
 
 // queueScenario draws one random history's operations for q.
-func queueScenario(q Queue, r *rand.Rand, capacity int) (setup func(*recorder), clients []func(*recorder)) {
+func queueScenario(q Queue, r *rand.Rand, capacity int) (sc scenario) {
 	if r.IntN(3) == 0 {
 		n := 1 + r.IntN(4)
 		if capacity > 0 {
 			n = 1 + r.IntN(capacity)
 		}
-		setup = func(rec *recorder) {
+		sc.setup = func(rec *recorder) {
 			for i := range n {
 				v := uint64(i + 1) // below 100: no client's value
 				call := rec.call()
@@ -72,7 +73,7 @@ func queueScenario(q Queue, r *rand.Rand, capacity int) (setup func(*recorder), 
 			push[i] = r.IntN(100) < pushPct
 			jit[i] = r.Uint64()
 		}
-		clients = append(clients, func(rec *recorder) {
+		sc.clients = append(sc.clients, func(rec *recorder) {
 			next := uint64(cl+1) * 100
 			for i, isPush := range push {
 				if isPush {
@@ -89,7 +90,22 @@ func queueScenario(q Queue, r *rand.Rand, capacity int) (setup func(*recorder), 
 			}
 		})
 	}
-	return setup, clients
+	sc.teardown = func(rec *recorder) { drainQueue(q, rec) }
+	return sc
+}
+
+// drainQueue pops a quiescent queue until it reports empty, recording the
+// pops: an item that was pushed and then lost shows up as a TryPop that
+// reports empty while the model still holds it.
+func drainQueue(q Queue, rec *recorder) {
+	for range 1000 {
+		call := rec.call()
+		v, ok := q.TryPop()
+		rec.ret(call, qIn{op: qTryPop}, qOut{v: v, ok: ok})
+		if !ok {
+			return
+		}
+	}
 }
 
 // qOp is the kind of a queue operation in a history.

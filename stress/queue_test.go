@@ -39,6 +39,7 @@ func TestPlantedQueueBugs(t *testing.T) {
 		{"lifo", "order", func() stress.Queue { q := newMutexQueue(8); q.lifo = true; return q }, false},
 		{"lifo/linearizable", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.lifo = true; return q }, true},
 		{"swap/linearizable", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.swapAt = 3; return q }, true},
+		{"drop/linearizable", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.dropEvery = 5; return q }, true},
 		{"spuriousEmpty", "not linearizable", func() stress.Queue { q := newMutexQueue(8); q.spuriousPop = 7; return q }, true},
 	}
 	for _, c := range cases {
@@ -53,4 +54,21 @@ func TestPlantedQueueBugs(t *testing.T) {
 			t.Logf("caught:\n%s", msg)
 		})
 	}
+}
+
+func TestCheckBlockingQueueLinearizableMutex(t *testing.T) {
+	for _, capacity := range []int{0, 2} {
+		stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue {
+			return &blockingMutexQueue{mutexQueue: newMutexQueue(capacity)}
+		}, stress.Options{Capacity: capacity, ErrClosed: errClosed})
+	}
+}
+
+func TestPlantedBlockingQueueBugs(t *testing.T) {
+	msg := expectFailure(t, "not linearizable", func(tb testing.TB) {
+		stress.CheckBlockingQueueLinearizable(tb, func() stress.BlockingQueue {
+			return &blockingMutexQueue{mutexQueue: newMutexQueue(2), ignoreClose: true}
+		}, stress.Options{Capacity: 2, ErrClosed: errClosed})
+	})
+	t.Logf("caught:\n%s", msg)
 }

@@ -1,0 +1,172 @@
+package stress
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// BlockingQueue is the view of a closable FIFO queue with waiting
+// operations that CheckBlockingQueueLinearizable drives; all methods must
+// be safe for concurrent use. xbeam's *queue.Bounded[uint64] satisfies it
+// as it is; *queue.Unbounded[uint64], whose Push takes no context, needs a
+// three-line wrapper:
+//
+//	type unbounded struct{ *queue.Unbounded[uint64] }
+//	func (u unbounded) Push(_ context.Context, v uint64) error { return u.Unbounded.Push(v) }
+type BlockingQueue interface {
+	Queue
+	// Push enqueues v, waiting while the queue is full. It returns nil,
+	// the queue's ErrClosed, or ctx.Err() (and then had no effect).
+	Push(ctx context.Context, v uint64) error
+	// Pop dequeues the oldest item, waiting while the queue is empty. It
+	// returns the item and nil, ErrClosed once the queue is closed and
+	// drained, or ctx.Err() (and then had no effect).
+	Pop(ctx context.Context) (uint64, error)
+	// Close closes the queue: pushes fail, pops drain what is left, and
+	// waiters wake up. It is idempotent.
+	Close()
+}
+
+// CheckBlockingQueueLinearizable records opts.Histories short concurrent
+// histories of fresh queues from newQueue, mixing TryPush, TryPop, the
+// waiting Push and Pop (with contexts that are already done, or expire
+// after 50µs to 2ms, so that waiters both succeed and give up), and, in
+// half of the histories, one Close by a random goroutine at a random
+// point. Each history is checked with porcupine against a sequential FIFO
+// queue, full at exactly opts.Capacity items (never if 0), that is
+// closable:
+//
+//   - TryPush/Push succeed only while open and not full; TryPush fails
+//     only when full or closed; Push returns ErrClosed only once closed;
+//   - TryPop/Pop return the oldest item; Pop returns ErrClosed only when
+//     closed and empty; TryPop fails only when empty;
+//   - an operation that returns a context error had no effect;
+//   - any other error is a violation.
+//
+// Errors are classified with errors.Is against opts.ErrClosed (required;
+// it panics if nil) and context.Canceled / context.DeadlineExceeded. After
+// the goroutines finish the queue is drained with TryPop (recorded).
+// Violations are reported as by CheckQueueLinearizable. It must be called
+// from the test's goroutine.
+func CheckBlockingQueueLinearizable(t testing.TB, newQueue func() BlockingQueue, opts Options) {
+	t.Helper()
+	if opts.ErrClosed == nil {
+		panic("stress: CheckBlockingQueueLinearizable needs Options.ErrClosed")
+	}
+	o := opts.defaults()
+	c := &linChecker{model: queueLinModel(o.Capacity), opts: o, name: "CheckBlockingQueueLinearizable"}
+	r := newRand(o.Seed, 4<<40)
+	for h := range o.Histories {
+		procs := o.Procs[h%len(o.Procs)]
+		sc := blockingScenario(newQueue(), r, o)
+		var hist []porcupine.Operation
+		withProcs(procs, func() { hist = runClients(sc) })
+		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d, capacity %d", procs, o.Capacity)); msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	t.Logf("stress: CheckBlockingQueueLinearizable: %s linearizable", c.summary())
+}
+
+// classifyErr maps an error of a waiting operation to the model's kinds.
+func classifyErr(err, errClosed error) qErr {
+	switch {
+	case err == nil:
+		return qErrNone
+	case errors.Is(err, errClosed):
+		return qErrClosed
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return qErrCtx
+	}
+	return qErrOther
+}
+
+// waitBudgets are the context lifetimes of waiting operations; 0 means a
+// context that is already done when the operation is called.
+var waitBudgets = []time.Duration{0, 50 * time.Microsecond, 500 * time.Microsecond, 2 * time.Millisecond}
+
+func blockingScenario(q BlockingQueue, r *rand.Rand, o Options) (sc scenario) {
+	if r.IntN(3) == 0 {
+		n := 1 + r.IntN(4)
+		if o.Capacity > 0 {
+			n = 1 + r.IntN(o.Capacity)
+		}
+		sc.setup = func(rec *recorder) {
+			for i := range n {
+				v := uint64(i + 1)
+				call := rec.call()
+				ok := q.TryPush(v)
+				rec.ret(call, qIn{op: qTryPush, v: v}, qOut{ok: ok})
+			}
+		}
+	}
+	n := 3 + r.IntN(4)
+	closer, closeAt := -1, 0
+	if r.IntN(2) == 0 {
+		closer, closeAt = r.IntN(n), r.IntN(8)
+	}
+	for cl := range n {
+		ops := 5 + r.IntN(6)
+		kinds := make([]qOp, ops)
+		budgets := make([]time.Duration, ops)
+		jit := make([]uint64, ops)
+		pushPct := []int{25, 50, 75}[r.IntN(3)]
+		for i := range ops {
+			if r.IntN(100) < pushPct {
+				kinds[i] = []qOp{qTryPush, qPush, qPush}[r.IntN(3)]
+			} else {
+				kinds[i] = []qOp{qTryPop, qPop, qPop}[r.IntN(3)]
+			}
+			budgets[i] = waitBudgets[r.IntN(len(waitBudgets))]
+			jit[i] = r.Uint64()
+		}
+		if cl == closer {
+			kinds[min(closeAt, ops-1)] = qClose
+		}
+		sc.clients = append(sc.clients, func(rec *recorder) {
+			next := uint64(cl+1) * 100
+			for i, k := range kinds {
+				ctx, cancel := context.WithTimeout(context.Background(), budgets[i])
+				if budgets[i] == 0 {
+					cancel()
+				}
+				switch k {
+				case qTryPush:
+					next++
+					call := rec.call()
+					ok := q.TryPush(next)
+					rec.ret(call, qIn{op: k, v: next}, qOut{ok: ok})
+				case qTryPop:
+					call := rec.call()
+					v, ok := q.TryPop()
+					rec.ret(call, qIn{op: k}, qOut{v: v, ok: ok})
+				case qPush:
+					next++
+					call := rec.call()
+					err := q.Push(ctx, next)
+					kind := classifyErr(err, o.ErrClosed)
+					rec.ret(call, qIn{op: k, v: next}, qOut{ok: kind == qErrNone, err: kind})
+				case qPop:
+					call := rec.call()
+					v, err := q.Pop(ctx)
+					kind := classifyErr(err, o.ErrClosed)
+					rec.ret(call, qIn{op: k}, qOut{v: v, ok: kind == qErrNone, err: kind})
+				case qClose:
+					call := rec.call()
+					q.Close()
+					rec.ret(call, qIn{op: k}, qOut{})
+				}
+				cancel()
+				jitter(jit[i])
+			}
+		})
+	}
+	sc.teardown = func(rec *recorder) { drainQueue(q, rec) }
+	return sc
+}
