@@ -45,3 +45,7 @@ func (p *Pool[T]) Len() int {
 	defer p.mu.Unlock()
 	return p.n
 }
+
+// ScanCursor returns the slot index at which the next advance attempt
+// starts reading.
+func (c *Collector) ScanCursor() int { return int(c.scan.Load() & idxMask) }

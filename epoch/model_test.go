@@ -1,0 +1,232 @@
+package epoch_test
+
+import (
+	"fmt"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/xbeam/xbeam/epoch"
+)
+
+// epochModel tracks, for each deferred function, the pin sessions that were
+// active at its Defer: it may run only once all of them have ended (may
+// have run), and it must have run after a Flush during which nothing was
+// pinned (must have run).
+type epochModel struct {
+	c *epoch.Collector
+
+	handles []*modelHandle // registered, in order
+	pooled  []*modelGuard  // guards from Collector.Pin, still pinned
+
+	nextSession int
+	active      map[int]bool // pin sessions not yet ended
+
+	fns     []*modelFn
+	ran     int
+	failure string
+}
+
+type modelHandle struct {
+	h       *epoch.Handle
+	g       *epoch.Guard // the guard while pinned
+	depth   int
+	session int
+}
+
+type modelGuard struct {
+	g       *epoch.Guard
+	session int
+}
+
+type modelFn struct {
+	blockers []int
+	runs     int
+}
+
+func (m *epochModel) newSession() int {
+	m.nextSession++
+	m.active[m.nextSession] = true
+	return m.nextSession
+}
+
+func (m *epochModel) deferFn(g *epoch.Guard) {
+	f := &modelFn{}
+	for s := range m.active {
+		f.blockers = append(f.blockers, s)
+	}
+	m.fns = append(m.fns, f)
+	id := len(m.fns) - 1
+	g.Defer(func() {
+		f.runs++
+		m.ran++
+		if f.runs > 1 && m.failure == "" {
+			m.failure = fmt.Sprintf("function %d ran %d times", id, f.runs)
+		}
+		for _, s := range f.blockers {
+			if m.active[s] && m.failure == "" {
+				m.failure = fmt.Sprintf("function %d ran while pin session %d, active at its Defer, is still pinned", id, s)
+			}
+		}
+	})
+}
+
+func (m *epochModel) anyPinned() bool { return len(m.active) > 0 }
+
+func TestModel(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := &epochModel{c: epoch.NewCollector(), active: map[int]bool{}}
+		pickHandle := func(t *rapid.T) *modelHandle {
+			if len(m.handles) == 0 {
+				t.Skip("no handles")
+			}
+			return m.handles[rapid.IntRange(0, len(m.handles)-1).Draw(t, "handle")]
+		}
+		t.Repeat(map[string]func(*rapid.T){
+			"Register": func(t *rapid.T) {
+				if len(m.handles) >= 4 {
+					t.Skip("enough handles")
+				}
+				m.handles = append(m.handles, &modelHandle{h: m.c.Register()})
+			},
+			"Unregister": func(t *rapid.T) {
+				mh := pickHandle(t)
+				if mh.depth > 0 {
+					mustPanicRapid(t, "epoch: Unregister while pinned: every Pin needs its Unpin first", mh.h.Unregister)
+					return
+				}
+				mh.h.Unregister()
+				for i, x := range m.handles {
+					if x == mh {
+						m.handles = append(m.handles[:i], m.handles[i+1:]...)
+						break
+					}
+				}
+			},
+			"Pin": func(t *rapid.T) {
+				mh := pickHandle(t)
+				if mh.depth == 0 {
+					mh.session = m.newSession()
+				}
+				g := mh.h.Pin()
+				if mh.depth > 0 && g != mh.g {
+					t.Fatal("nested Pin returned another guard")
+				}
+				mh.g = g
+				mh.depth++
+			},
+			"Unpin": func(t *rapid.T) {
+				mh := pickHandle(t)
+				if mh.depth == 0 {
+					if mh.g != nil {
+						mustPanicRapid(t, "epoch: Unpin of a guard that is not pinned", mh.g.Unpin)
+					}
+					return
+				}
+				mh.depth--
+				if mh.depth == 0 {
+					delete(m.active, mh.session)
+				}
+				mh.g.Unpin()
+			},
+			"PinUnpinMany": func(t *rapid.T) {
+				// Drives the amortized advance and collection.
+				mh := pickHandle(t)
+				if mh.depth > 0 {
+					t.Skip("pinned")
+				}
+				k := rapid.IntRange(1, 3*epoch.PinsBetweenCollect).Draw(t, "k")
+				for range k {
+					s := m.newSession()
+					g := mh.h.Pin()
+					delete(m.active, s)
+					g.Unpin()
+				}
+			},
+			"CollectorPin": func(t *rapid.T) {
+				if len(m.pooled) >= 3 {
+					t.Skip("enough pooled guards")
+				}
+				s := m.newSession()
+				m.pooled = append(m.pooled, &modelGuard{g: m.c.Pin(), session: s})
+			},
+			"CollectorUnpin": func(t *rapid.T) {
+				if len(m.pooled) == 0 {
+					t.Skip("no pooled guards")
+				}
+				i := rapid.IntRange(0, len(m.pooled)-1).Draw(t, "pooled")
+				mg := m.pooled[i]
+				m.pooled = append(m.pooled[:i], m.pooled[i+1:]...)
+				delete(m.active, mg.session)
+				mg.g.Unpin()
+			},
+			"Defer": func(t *rapid.T) {
+				var gs []*epoch.Guard
+				for _, mh := range m.handles {
+					if mh.depth > 0 {
+						gs = append(gs, mh.g)
+					}
+				}
+				for _, mg := range m.pooled {
+					gs = append(gs, mg.g)
+				}
+				if len(gs) == 0 {
+					mh := pickHandle(t)
+					if mh.g != nil {
+						mustPanicRapid(t, "epoch: Defer on an unpinned guard", func() { mh.g.Defer(func() {}) })
+					}
+					return
+				}
+				m.deferFn(gs[rapid.IntRange(0, len(gs)-1).Draw(t, "guard")])
+			},
+			"Flush": func(t *rapid.T) {
+				quiet := !m.anyPinned()
+				m.c.Flush()
+				if quiet && m.ran != len(m.fns) {
+					t.Fatalf("Flush with nothing pinned left %d of %d deferred functions unrun", len(m.fns)-m.ran, len(m.fns))
+				}
+			},
+			"": func(t *rapid.T) {
+				if m.failure != "" {
+					t.Fatal(m.failure)
+				}
+				if got, want := m.c.Pending(), len(m.fns)-m.ran; got != want {
+					t.Fatalf("Pending = %d, want %d", got, want)
+				}
+			},
+		})
+		// Clean up: unpin everything, flush, and check that all ran.
+		for _, mh := range m.handles {
+			for ; mh.depth > 0; mh.depth-- {
+				mh.g.Unpin()
+			}
+			delete(m.active, mh.session)
+		}
+		for _, mg := range m.pooled {
+			delete(m.active, mg.session)
+			mg.g.Unpin()
+		}
+		m.c.Flush()
+		if m.failure != "" {
+			t.Fatal(m.failure)
+		}
+		if m.ran != len(m.fns) || m.c.Pending() != 0 {
+			t.Fatalf("after unpinning all and Flush: ran %d of %d, Pending %d", m.ran, len(m.fns), m.c.Pending())
+		}
+		for _, mh := range m.handles {
+			mh.h.Unregister()
+		}
+	})
+}
+
+func mustPanicRapid(t *rapid.T, msg string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		if s, ok := r.(string); !ok || s != msg {
+			t.Fatalf("panic %v; want %q", r, msg)
+		}
+	}()
+	f()
+}
