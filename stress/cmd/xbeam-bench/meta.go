@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// meta describes the run: the header of every output.
+type meta struct {
+	Date       string
+	CPU        string
+	Cores      int
+	GOMAXPROCS int
+	GoVersion  string
+	Platform   string
+	Command    string
+	Settings   string
+}
+
+func collectMeta(o *options) meta {
+	return meta{
+		Date:       time.Now().UTC().Format("2006-01-02 15:04 MST"),
+		CPU:        cpuModel(),
+		Cores:      runtime.NumCPU(),
+		GOMAXPROCS: runtime.GOMAXPROCS(0),
+		GoVersion:  runtime.Version(),
+		Platform:   runtime.GOOS + "/" + runtime.GOARCH,
+		Command:    o.cmdline,
+		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, producers stop after %v, median of %d",
+			o.items, o.loopItems, o.forkDepth, o.duration, o.count),
+	}
+}
+
+// lines returns the header as label, value pairs.
+func (m meta) lines() [][2]string {
+	return [][2]string{
+		{"date", m.Date},
+		{"machine", fmt.Sprintf("%s, %d logical cores, %s", m.CPU, m.Cores, m.Platform)},
+		{"GOMAXPROCS", fmt.Sprint(m.GOMAXPROCS)},
+		{"Go", m.GoVersion},
+		{"command", m.Command},
+		{"settings", m.Settings},
+	}
+}
+
+func (m meta) text() string {
+	var b strings.Builder
+	for _, l := range m.lines() {
+		fmt.Fprintf(&b, "%-11s %s\n", l[0]+":", l[1])
+	}
+	return b.String()
+}
+
+// cpuModel reads the CPU model from /proc/cpuinfo (Linux), or names the
+// architecture.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown " + runtime.GOARCH + " CPU"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "model name", "Processor", "cpu model", "uarch":
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return "unknown " + runtime.GOARCH + " CPU"
+}
