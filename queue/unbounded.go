@@ -1,0 +1,476 @@
+package queue
+
+import (
+	"context"
+
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/eventcount"
+)
+
+// unboundedClosed is the bit of Unbounded.tail that Close sets: a producer
+// whose fetch-and-add returns it has claimed no index and fails.
+const unboundedClosed = 1 << 63
+
+// Unbounded is an unbounded lock-free multi-producer multi-consumer FIFO
+// queue. Items are stored by value in fixed-size segments of 1024 slots that
+// are recycled, so that in steady state no operation allocates, and a queue
+// that drains gives its memory back to the garbage collector.
+//
+// The algorithm is the "infinite array" queue of Yang and Mellor-Crummey ("A
+// Wait-Free Queue as Fast as Fetch-and-Add", PPoPP 2016, section 3, the
+// obstruction-free base of their wait-free queue) on a linked list of
+// segments, the layout also of Morrison and Afek's LCRQ ("Fast Concurrent
+// Queues for x86 Processors", PPoPP 2013) and of crossbeam's SegQueue. Two
+// counters, tail and head, are claimed with fetch-and-add: index i belongs to
+// exactly one producer and at most one consumer, and lives in slot i%1024 of
+// segment i/1024. Fetch-and-add cannot fail, so claiming costs one atomic
+// instruction however many goroutines contend. (SegQueue claims with a CAS
+// loop on its index and collapses at high core counts; Nikolaev's LSCQ, "A
+// Scalable, Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC 2019,
+// also claims with fetch-and-add but pays for a bounded ring per segment with
+// a second indirection array and a threshold counter. LCRQ needs a
+// double-width CAS; this queue needs only single-word atomics.)
+//
+// A slot's state is a word of bits, each set once with an atomic Or whose
+// result tells the setter what came first (the classic fetch-and-add queue
+// hand-off):
+//
+//   - The producer that claimed index i stores its item, then Ors Written.
+//   - The consumer that claimed i waits briefly for Written. If it sees it,
+//     it takes the item. If no producer has claimed i yet (the consumer ran
+//     ahead of tail) or the producer is slow, it Ors Abandoned instead.
+//   - The two Ors are ordered: if the producer's came first, the consumer's
+//     Or returns Written and it takes the item after all; if the consumer's
+//     came first, the producer's Or returns Abandoned, and the producer
+//     clears its slot and claims a new index. Either the item is taken from
+//     slot i by its consumer, or it is pushed again at a later index: it is
+//     never lost, and never returned twice.
+//   - A consumer that abandoned i reports the queue empty only if tail <=
+//     i+1 at that moment (no index after i has been claimed, so every item
+//     still in the queue is owned by a consumer already in flight);
+//     otherwise it claims another index. TryPop first compares head with
+//     tail and claims nothing on an empty queue, so polling an empty queue
+//     burns no indices and cannot livelock producers; consumers overshoot
+//     tail only by the number of TryPops that raced past that check.
+//
+// Memory: a segment is retired when every slot in it is done (the last party
+// to touch each slot Ors Done; the consumer of slot 1023 then scans the
+// others, handing the scan on to any slot not yet done, as crossbeam's
+// SegQueue destroys its blocks), it is the oldest in the list, and the head
+// and tail hints have been moved past it. It goes to an epoch-based recycler
+// that hands it out again only once every goroutine pinned at retirement has
+// unpinned. Only the slow paths pin (a walk along the list, a link, a
+// retirement): the fast paths read a hint without a pin and use the segment
+// only if its live word equals the segment number of the index just claimed,
+// and a segment with an unfinished slot cannot be retired (see segment.live).
+// Retired segments beyond a small free list are dropped to the garbage
+// collector.
+//
+// Close sets a bit in tail with one atomic Or: a producer whose
+// fetch-and-add returned the bit claimed nothing (it undoes its increment and
+// fails); one whose fetch-and-add came first owns a real index and completes
+// (or, if its slot was abandoned, retries, sees the bit and fails without
+// having enqueued anything).
+//
+// Progress: TryPush and TryPop are lock-free (a producer can be made to retry
+// by consumers that abandon its slot, but each abandonment completes another
+// operation). Pop blocks while the queue is empty, parking on an eventcount.
+//
+// An Unbounded must not be copied after first use; create one with
+// NewUnbounded. All methods are safe for concurrent use.
+//
+// Memory model: a successful TryPush or Push of v synchronizes before the
+// TryPop or Pop that returns v (the producer's Or of Written is observed by
+// that consumer's load or Or of the slot state). Close synchronizes before
+// every push that fails with ErrClosed or false and before every Pop that
+// returns ErrClosed. A TryPop that reports false, and a Len, order nothing.
+type Unbounded[T any] struct {
+	_ unboundedNoCopy
+	_ atomicx.Pad
+
+	// tail is the next index producers claim, with unboundedClosed set once
+	// closed. Fetch-and-added by producers (the claim), Or'd by Close,
+	// decremented by a producer that claimed after Close (undoing its
+	// claim), loaded by consumers (emptiness) and Len.
+	tail atomicx.Uint64
+	_    atomicx.Pad
+
+	// head is the next index consumers claim. Fetch-and-added by consumers,
+	// loaded by consumers' emptiness check and by Len. It may run past tail
+	// by the number of consumers that raced past the emptiness check.
+	head atomicx.Uint64
+	_    atomicx.Pad
+
+	// tailSeg and headSeg are hints: a segment at or before the one that
+	// holds the next index to claim. Read without a pin by the fast paths
+	// (validated with segment.live), advanced with CAS by pinned walkers to
+	// the segment they needed and by segReclaim past a segment it retires,
+	// never moved backwards. Written once per segment, so they share a
+	// read-mostly line with closed.
+	tailSeg atomicx.Pointer[segment[T]]
+	headSeg atomicx.Pointer[segment[T]]
+	// closed is set by Close before it sets the closed bit of tail; loaded
+	// by every push, so that pushes after Close fail without touching tail.
+	closed atomicx.Bool
+	_      atomicx.Pad
+
+	// oldest is the oldest segment not yet retired; every segment from
+	// oldest on is reachable through next. Advanced by segReclaim (CAS),
+	// loaded by segReclaim and by walkers whose hint went past their target.
+	oldest atomicx.Pointer[segment[T]]
+	// closedAt is 1 + the tail index at Close (0 while open), stored by
+	// Close after the Or. Indices at or above it have no producer.
+	closedAt atomicx.Uint64
+	rec      segRecycler[T]
+	_        atomicx.Pad
+
+	// ev parks Pop; every successful push notifies it.
+	ev eventcount.EventCount
+}
+
+// unboundedNoCopy makes go vet's copylocks check report copies of an
+// Unbounded.
+type unboundedNoCopy struct{}
+
+func (*unboundedNoCopy) Lock()   {}
+func (*unboundedNoCopy) Unlock() {}
+
+// NewUnbounded returns an empty unbounded queue.
+func NewUnbounded[T any]() *Unbounded[T] {
+	q := &Unbounded[T]{}
+	q.rec.init()
+	s := q.rec.get(0)
+	s.live.Store(0)
+	q.tailSeg.Store(s)
+	q.headSeg.Store(s)
+	q.oldest.Store(s)
+	return q
+}
+
+// TryPush appends v to the queue and reports true, unless the queue is
+// closed (it reports false and v is not enqueued). It never waits. It is safe
+// for concurrent use.
+func (q *Unbounded[T]) TryPush(v T) bool {
+	if q.closed.Load() {
+		return false
+	}
+	s := q.tailSeg.Load()
+	t := q.tail.Add(1) - 1 // claims index t (or nothing, if the closed bit is set)
+	// A t with the closed bit never equals a live id.
+	if s.live.Load() == t>>segShift {
+		slot := &s.slots[t&segMask]
+		slot.val = v
+		// Publishes val to the consumer of t, unless it abandoned t first.
+		if slot.state.Or(segWritten)&segAbandoned == 0 {
+			q.ev.NotifyOne()
+			return true
+		}
+		return q.pushSlow(v, t, s)
+	}
+	return q.pushSlow(v, t, nil)
+}
+
+// Push appends v to the queue. It never waits: it returns nil, or ErrClosed
+// if the queue is closed (v is not enqueued). It is safe for concurrent use.
+func (q *Unbounded[T]) Push(v T) error {
+	if q.TryPush(v) {
+		return nil
+	}
+	return ErrClosed
+}
+
+// pushSlow completes a push that claimed index t (possibly with the closed
+// bit) and could not finish on the fast path: the hint was not t's segment,
+// or (abandoned != nil) t's consumer abandoned the slot in that segment.
+func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
+	var zero T
+	g := q.rec.pin()
+	if abandoned != nil {
+		// The consumer has left the slot for good: clearing val races with
+		// nobody, and we are the last to touch the slot.
+		abandoned.slots[t&segMask].val = zero
+		q.segRelease(abandoned, t&segMask)
+		t = q.tail.Add(1) - 1
+	}
+	for t&unboundedClosed == 0 {
+		s := q.segFind(&q.tailSeg, t>>segShift, g)
+		slot := &s.slots[t&segMask]
+		slot.val = v
+		if slot.state.Or(segWritten)&segAbandoned == 0 {
+			g.Unpin()
+			q.ev.NotifyOne()
+			return true
+		}
+		slot.val = zero
+		q.segRelease(s, t&segMask)
+		t = q.tail.Add(1) - 1
+	}
+	// Claimed after Close: undo the increment, so that tail goes back to
+	// the last real index and Len is exact once pushes stop.
+	q.tail.Add(^uint64(0))
+	g.Unpin()
+	return false
+}
+
+// TryPop removes and returns the item at the head of the queue and true, or
+// the zero T and false if the queue is empty. It never waits (beyond a brief
+// spin for a producer that has claimed the head index and is storing its
+// item). It is safe for concurrent use.
+func (q *Unbounded[T]) TryPop() (T, bool) {
+	if q.head.Load() >= q.tailIndex() {
+		var zero T
+		return zero, false
+	}
+	s := q.headSeg.Load()
+	h := q.head.Add(1) - 1 // claims index h
+	if s.live.Load() == h>>segShift {
+		slot := &s.slots[h&segMask]
+		if slot.state.Load()&segWritten != 0 { // the producer's val is visible
+			v := slot.val
+			var zero T
+			slot.val = zero
+			q.segRelease(s, h&segMask)
+			return v, true
+		}
+	}
+	return q.popSlow(h)
+}
+
+// popSlow completes a pop that claimed index h and could not finish on the
+// fast path: the hint was not h's segment, or h's item is not there yet.
+func (q *Unbounded[T]) popSlow(h uint64) (T, bool) {
+	var zero T
+	g := q.rec.pin()
+	for {
+		s := q.segFind(&q.headSeg, h>>segShift, g)
+		i := h & segMask
+		slot := &s.slots[i]
+		var b atomicx.Backoff
+		for slot.state.Load()&segWritten == 0 && !b.ShouldPark() && h < q.tailIndex() {
+			// A producer owns h and is between its claim and its Or.
+			b.Snooze()
+		}
+		// Either the item is there, or we give up on h: the Or decides.
+		if slot.state.Or(segAbandoned)&segWritten != 0 {
+			v := slot.val
+			slot.val = zero
+			g.Unpin()
+			q.segRelease(s, i)
+			return v, true
+		}
+		// h is abandoned: its producer, if one comes, sees segAbandoned,
+		// pushes its item again at a later index and finishes the slot.
+		// Empty if no index after h was claimed when we looked; every item
+		// below h belongs to a consumer already in flight.
+		if t := q.tailIndex(); t <= h+1 || q.head.Load() >= t {
+			g.Unpin()
+			return zero, false
+		}
+		h = q.head.Add(1) - 1
+	}
+}
+
+// Pop removes and returns the item at the head of the queue, waiting while
+// the queue is empty. It returns ErrClosed once the queue is closed and
+// drained, and ctx.Err() if ctx is done first (no item is removed then; if
+// ctx is already done, Pop still takes an item that is ready). Waiting spins
+// briefly, then parks. It is safe for concurrent use.
+func (q *Unbounded[T]) Pop(ctx context.Context) (T, error) {
+	if v, ok := q.TryPop(); ok {
+		return v, nil
+	}
+	return q.popWait(ctx)
+}
+
+func (q *Unbounded[T]) popWait(ctx context.Context) (T, error) {
+	var zero T
+	var b atomicx.Backoff
+	for {
+		if q.closedAndDrained() {
+			return zero, ErrClosed
+		}
+		if err := ctx.Err(); err != nil {
+			return zero, err
+		}
+		if !b.ShouldPark() {
+			b.Snooze()
+			if v, ok := q.TryPop(); ok {
+				return v, nil
+			}
+			continue
+		}
+		// Prepare, then re-check: a push after the re-check sees us waiting
+		// and notifies; a push before it is seen by the re-check.
+		w := q.ev.Prepare()
+		if v, ok := q.TryPop(); ok {
+			q.ev.Cancel(w)
+			return v, nil
+		}
+		if q.closedAndDrained() {
+			q.ev.Cancel(w)
+			return zero, ErrClosed
+		}
+		if err := q.ev.Wait(ctx, w); err != nil {
+			return zero, err
+		}
+		if v, ok := q.TryPop(); ok {
+			return v, nil
+		}
+	}
+}
+
+// Close closes the queue: later pushes fail, pops return the remaining items
+// and then report the queue empty (TryPop) or ErrClosed (Pop), and
+// goroutines waiting in Pop wake up. A push that races with Close either
+// succeeds, and its item stays poppable, or fails, and its item was never
+// enqueued. Close is idempotent and safe for concurrent use.
+func (q *Unbounded[T]) Close() {
+	q.closed.Store(true)
+	// Cuts the index space: claims before the Or are real, claims after it
+	// return the bit and fail.
+	old := q.tail.Or(unboundedClosed)
+	if old&unboundedClosed == 0 {
+		q.closedAt.Store(old + 1)
+	}
+	q.ev.NotifyAll()
+}
+
+// Len returns the number of items in the queue. It is exact when no
+// operation is in progress, and never negative; under concurrency it is a
+// snapshot that may count pushes and pops in flight. It is safe for
+// concurrent use.
+func (q *Unbounded[T]) Len() int {
+	h := q.head.Load()
+	t := q.tailIndex()
+	if h >= t {
+		return 0
+	}
+	return int(t - h)
+}
+
+// tailIndex returns the first index no producer holds: tail without the
+// closed bit, or, once Close has recorded it, the tail index at Close (the
+// claims after it are undone and hold nothing).
+func (q *Unbounded[T]) tailIndex() uint64 {
+	t := q.tail.Load()
+	if t&unboundedClosed != 0 {
+		return q.closedTailIndex(t)
+	}
+	return t
+}
+
+func (q *Unbounded[T]) closedTailIndex(t uint64) uint64 {
+	if c := q.closedAt.Load(); c != 0 {
+		return c - 1
+	}
+	return t &^ unboundedClosed
+}
+
+// closedAndDrained reports whether the queue is closed and every index a
+// producer holds has been claimed by a consumer: nothing more can be popped.
+func (q *Unbounded[T]) closedAndDrained() bool {
+	return q.tail.Load()&unboundedClosed != 0 && q.head.Load() >= q.tailIndex()
+}
+
+// segFind returns segment number k, walking from the hint (or from oldest,
+// if the hint has moved past k) and linking new segments as needed, and
+// moves the hint forward to it. The caller holds an unfinished index in
+// segment k, so segment k is not retired and oldest is at or before it; g
+// keeps every segment the walk touches from being recycled under it.
+func (q *Unbounded[T]) segFind(hint *atomicx.Pointer[segment[T]], k uint64, g *segGuard) *segment[T] {
+	s := hint.Load()
+	if s.id > k {
+		s = q.oldest.Load()
+	}
+	for s.id < k {
+		n := s.next.Load()
+		if n == nil {
+			n = q.segExtend(s, g)
+		}
+		s = n
+	}
+	if s.live.Load() != k {
+		// The linker has not published the id yet; help (same value).
+		s.live.Store(k)
+	}
+	for {
+		c := hint.Load()
+		if c.id >= k || hint.CompareAndSwap(c, s) {
+			return s
+		}
+	}
+}
+
+// segExtend links a new segment after s (which has none yet, as last seen)
+// and returns s's successor, whoever linked it.
+func (q *Unbounded[T]) segExtend(s *segment[T], g *segGuard) *segment[T] {
+	n := q.rec.get(s.id + 1)
+	// Publishes n (reset by get, id set) to every walker that loads s.next.
+	if s.next.CompareAndSwap(nil, n) {
+		n.live.Store(n.id)
+		return n
+	}
+	// Lost the race: n was never reachable, give it back.
+	q.rec.put(g, n)
+	return s.next.Load()
+}
+
+// segRelease marks slot i of s done; the caller is the last party to touch
+// it. If the retire scan is waiting on this slot, or it is the last slot,
+// the scan continues from here.
+func (q *Unbounded[T]) segRelease(s *segment[T], i uint64) {
+	if s.slots[i].state.Or(segDone)&segRetire != 0 || i == segMask {
+		q.segScan(s, i)
+	}
+}
+
+// segScan continues the retire scan of s after slot i (from slot 0 after the
+// last slot). It stops at the first slot not yet done, marking it so that the
+// party that finishes it continues; if every slot is done, s is finished and
+// segReclaim retires what it can.
+func (q *Unbounded[T]) segScan(s *segment[T], i uint64) {
+	start := i + 1
+	if i == segMask {
+		start = 0
+	}
+	for j := start; j < segMask; j++ {
+		if s.slots[j].state.Or(segRetire)&segDone == 0 {
+			return // slot j's finisher sees segRetire and takes over
+		}
+	}
+	g := q.rec.pin()
+	s.finished.Store(true)
+	retired := q.segReclaim(g)
+	g.Unpin()
+	if retired {
+		q.rec.advance()
+	}
+}
+
+// segReclaim retires finished segments from the front of the list, in order,
+// and reports whether it retired any.
+// The finisher of a segment stores finished and then loads oldest; the
+// retirer of its predecessor moves oldest to it and then loads finished: in
+// the sequentially consistent order of these atomics one of them sees the
+// other, so no finished segment is left behind.
+func (q *Unbounded[T]) segReclaim(g *segGuard) (retired bool) {
+	for {
+		o := q.oldest.Load()
+		if !o.finished.Load() {
+			return retired
+		}
+		n := o.next.Load()
+		if n == nil {
+			return retired // retired when a later segment finishes
+		}
+		if !q.oldest.CompareAndSwap(o, n) {
+			continue
+		}
+		// No goroutine that pins from now on can reach o: oldest is past it,
+		// and so are the hints once moved (they never point before oldest).
+		q.tailSeg.CompareAndSwap(o, n)
+		q.headSeg.CompareAndSwap(o, n)
+		q.rec.put(g, o)
+		retired = true
+	}
+}

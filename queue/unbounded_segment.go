@@ -1,0 +1,162 @@
+package queue
+
+import (
+	"unsafe"
+
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/epoch"
+)
+
+// segShift fixes the segment size: segSize = 1<<segShift slots. Index i of an
+// Unbounded queue lives in segment i>>segShift, slot i&segMask.
+//
+// 1024 was measured against 256 and 4096 (BenchmarkUnboundedSegSize in
+// unbounded_bench_test.go runs the three): 256 pays the segment hand-over
+// (a pinned walk, a link CAS, a retire scan) four times as often and loses
+// about 10% under contention; 4096 gains nothing measurable and makes a
+// drained queue keep 4x more memory in its last segment and free list.
+const (
+	segShift = 10
+	segSize  = 1 << segShift
+	segMask  = segSize - 1
+)
+
+// segNotLive is the value of segment.live before a segment is first linked.
+// No index maps to it: it would take 2^63 items.
+const segNotLive = ^uint64(0)
+
+// Slot states: bits of segSlot.state. A slot starts at zero and each bit is
+// set at most once per use of the segment, by one party, with an atomic Or
+// whose result tells the setter what happened before it.
+const (
+	// segWritten: the producer that claimed the slot stored val. Set by that
+	// producer after writing val; a consumer that loads or Ors a state with
+	// segWritten may read val.
+	segWritten uint32 = 1 << iota
+	// segAbandoned: the consumer that claimed the slot gave up waiting for
+	// it. A producer whose Or returns segAbandoned must not consider its item
+	// enqueued: it clears val, finishes the slot and claims another index.
+	segAbandoned
+	// segDone: the last party to touch the slot (the consumer that took val,
+	// or the producer that found the slot abandoned) is finished with it.
+	segDone
+	// segRetire: the retire scan of the segment reached this slot before it
+	// was done; whoever sets segDone later continues the scan.
+	segRetire
+)
+
+// segSlot is one cell of a segment: an item stored by value and its state.
+type segSlot[T any] struct {
+	state atomicx.Uint32 // bits above; Or'd by the producer, the consumer and the retire scan
+	val   T              // written by the producer before segWritten; read and cleared by the consumer after it
+}
+
+// segment is a fixed array of segSize slots, one link of an Unbounded queue's
+// list. Segments are recycled through segRecycler: a segment is retired once
+// every slot is done, it is the oldest in the list and no hint points to it,
+// and it is handed out again only after every goroutine that was pinned at
+// retirement has unpinned.
+type segment[T any] struct {
+	// live is the segment's id while it is (or was last) linked into the
+	// list, segNotLive before its first link. Stored by the goroutine that
+	// links the segment, after the link CAS, and by walkers that reach it
+	// before that store (same value). Loaded without a pin by the fast paths
+	// to check that a possibly stale hint is the segment they need: if live
+	// equals the segment number of an index the caller has claimed and not
+	// yet finished, the segment is linked under that number and cannot be
+	// retired before the caller finishes its slot (retirement needs every
+	// slot done). A retired segment keeps its last id, which no unfinished
+	// index maps to; a recycled one gets a new id only after it is linked,
+	// so an unpinned reader never sees a segment's id before its slots are
+	// reset and it is reachable.
+	live atomicx.Uint64
+	// id is the segment number (index >> segShift). Written by the linker
+	// before the link CAS that publishes the segment (ordered by it), read
+	// only by pinned walkers, which reach the segment through that CAS.
+	id uint64
+	// next is the following segment, nil until linked by segExtend (one
+	// CAS, nil -> new). Read by walkers under a pin.
+	next atomicx.Pointer[segment[T]]
+	// finished reports whether every slot is done (the retire scan
+	// completed). Stored once by the scan's finisher, loaded by segReclaim.
+	finished atomicx.Bool
+	// recycled reports whether the segment went through the recycler (it
+	// must be reset before reuse, and leaves the free-list count). Written
+	// before Put, read after Get; ordered by the recycler.
+	recycled bool
+	_        atomicx.Pad // keeps slot traffic off live's line, read by every operation
+	slots    [segSize]segSlot[T]
+}
+
+// segBytes is the size of one segment for element type T.
+func segBytes[T any]() uintptr { return unsafe.Sizeof(segment[T]{}) }
+
+// segPoolBytes bounds the memory an Unbounded queue keeps in its free list
+// (segments retired and waiting for reuse): beyond it, retired segments are
+// left to the garbage collector, so a drained queue gives its memory back.
+const segPoolBytes = 256 << 10
+
+// segPoolMin is the free-list length kept whatever the element size, so that
+// a queue that crosses a segment boundary back and forth reuses segments.
+const segPoolMin = 2
+
+func segPoolLimit[T any]() int64 {
+	return max(segPoolMin, int64(segPoolBytes/segBytes[T]()))
+}
+
+// segRecycler hands out segments and takes retired ones back, through an
+// epoch.Pool on a collector of the queue's own: a retired segment is handed
+// out again only once every goroutine that was pinned when it was retired
+// has unpinned. The pool keeps at most segPoolLimit ready segments; beyond
+// that, retired segments go to the garbage collector.
+type segRecycler[T any] struct {
+	c    *epoch.Collector
+	pool *epoch.Pool[segment[T]]
+}
+
+// segGuard is a pin on the recycler's collector: a segment loaded from a
+// shared pointer while pinned is not handed out again before Unpin.
+type segGuard = epoch.Guard
+
+func (r *segRecycler[T]) init() {
+	r.c = epoch.NewCollector()
+	r.pool = epoch.NewPool(r.c, func() *segment[T] {
+		s := new(segment[T])
+		s.live.Store(segNotLive)
+		return s
+	})
+	r.pool.SetLimit(int(segPoolLimit[T]()))
+}
+
+// pin pins the calling goroutine; the caller must Unpin the guard.
+func (r *segRecycler[T]) pin() *segGuard { return r.c.Pin() }
+
+// get returns a segment ready to be linked as number id: its slots zero,
+// next nil, not finished. Its live word is untouched (see segment.live):
+// unpinned fast paths may still load it.
+func (r *segRecycler[T]) get(id uint64) *segment[T] {
+	s := r.pool.Get()
+	if s.recycled {
+		// No goroutine can reach s (the pool waited out every pin that
+		// could), except for loads of live, which this does not touch.
+		s.recycled = false
+		s.next.Store(nil)
+		s.finished.Store(false)
+		clear(s.slots[:])
+	}
+	s.id = id
+	return s
+}
+
+// put retires s, which no goroutine that pins from now on can reach.
+func (r *segRecycler[T]) put(g *segGuard, s *segment[T]) {
+	s.recycled = true
+	r.pool.Put(g, s)
+}
+
+// advance moves the collector's epoch on as far as current pins allow, so
+// that segments retired so far become reusable now rather than after many
+// more pins (Collector.Pin advances the epoch only every 128th pin of a
+// participant, and the queue pins only on segment boundaries). Called once
+// per retirement, unpinned.
+func (r *segRecycler[T]) advance() { r.c.Flush() }
