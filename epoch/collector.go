@@ -273,6 +273,13 @@ func (c *Collector) Pending() int {
 	return int(total - ran)
 }
 
+// Epoch returns the global epoch: a counter that starts at 0 and advances
+// by one each time every pinned participant has caught up with it. With
+// Pending, it lets users watch reclamation: an epoch that stops moving while
+// Pending grows means a goroutine stays pinned. Epoch is safe for concurrent
+// use.
+func (c *Collector) Epoch() uint64 { return c.global.Load() }
+
 type advanceResult int
 
 const (

@@ -69,14 +69,22 @@
 //
 // # Stalled participants
 //
-// A goroutine that stays pinned holds the global epoch back, so nothing
-// retired while it is pinned can be reclaimed: the garbage it holds back is
-// exactly what the other goroutines retire meanwhile, as reported by
-// Pending. Once it unpins, the epoch can advance again and all sealed
-// garbage runs within three advances (two make it expire, the collecting
-// pin or Flush runs it). ExampleCollector_stalled measures this with exact
-// counts. The structures of this module therefore pin only for the span of
-// one operation.
+// A goroutine that stays pinned holds the global epoch back: it can move at
+// most one step past the epoch of that pin, so nothing retired while the
+// goroutine is pinned can be reclaimed, and the garbage it holds back is
+// exactly what the other goroutines retire meanwhile, as Pending reports.
+// Once it unpins, garbage sealed so far (tagged with an epoch at most one
+// past its pin) expires after two more advances, and the pin or Flush that
+// makes the second advance runs it, so all of it is drained within three
+// advances; a participant's unsealed bag (fewer than 64 functions) is sealed
+// by its owner's next amortized collection, by Flush or by Unregister.
+// ExampleCollector_stalled measures this with exact counts: while one
+// goroutine is pinned, 1,000 functions deferred by others all stay pending
+// (Pending() == 1000, none has run) and the epoch moves one step; after the
+// Unpin, a single Flush advances the epoch twice and runs all 1,000. Epoch
+// and Pending are there to watch the same thing in production. The
+// structures of this module therefore pin only for the span of one
+// operation.
 //
 // # Where this differs from crossbeam-epoch, and why
 //

@@ -98,3 +98,36 @@ func ExamplePool() {
 	// recycled after the reader unpinned: true
 	// objects made: 2
 }
+
+// A stalled participant holds back exactly the garbage that others retire
+// while it is pinned, as Pending reports, and the epoch cannot move more
+// than one step past its pin; once it unpins, one Flush (two epoch
+// advances) runs it all.
+func ExampleCollector_stalled() {
+	c := epoch.NewCollector()
+	stalled := c.Register()
+	defer stalled.Unregister()
+
+	sg := stalled.Pin()
+	start := c.Epoch()
+	ran := 0
+	for range 1000 {
+		g := c.Pin()
+		g.Defer(func() { ran++ })
+		g.Unpin()
+	}
+	c.Flush()
+	fmt.Println("pending while stalled:", c.Pending(), "ran:", ran)
+	fmt.Println("epoch advances while stalled:", c.Epoch()-start)
+
+	sg.Unpin()
+	before := c.Epoch()
+	c.Flush()
+	fmt.Println("pending after unpin and Flush:", c.Pending(), "ran:", ran)
+	fmt.Println("epoch advances to drain:", c.Epoch()-before)
+	// Output:
+	// pending while stalled: 1000 ran: 0
+	// epoch advances while stalled: 1
+	// pending after unpin and Flush: 0 ran: 1000
+	// epoch advances to drain: 2
+}

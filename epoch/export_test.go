@@ -8,9 +8,6 @@ const (
 	BagCap             = bagCap
 )
 
-// Epoch returns the global epoch.
-func (c *Collector) Epoch() uint64 { return c.global.Load() }
-
 // TryAdvance runs one advance attempt with the given slot budget and
 // reports whether the global epoch moved.
 func (c *Collector) TryAdvance(budget int) bool {

@@ -16,9 +16,12 @@ const defaultPoolLimit = 1024
 // global epoch read at the Put; the head may be handed out once the global
 // epoch is two past its tag (the argument is Collector's). No closure is made
 // per Put: the limbo list is typed and reuses its ring buffer, so Get and Put
-// allocate nothing in steady state. The Pool keeps at most Limit objects;
-// beyond that the oldest are dropped and left to the garbage collector, which
-// is always safe.
+// allocate nothing in steady state. While more than SetLimit's number of
+// objects (default 1024) are ready for reuse, a Put drops the oldest,
+// leaving it to the garbage collector (always safe); objects still waiting
+// for their epoch are kept, so their number is bounded by the rate of Puts
+// times the time the epoch takes to move two steps (and grows while a
+// participant stalls, like deferred functions).
 //
 // A Pool must not be copied after first use. Get and Put are safe for
 // concurrent use; each takes a short uncontended-case lock.
@@ -61,9 +64,11 @@ func NewPool[T any](c *Collector, newFn func() *T) *Pool[T] {
 	return &Pool[T]{c: c, newFn: newFn, limit: defaultPoolLimit}
 }
 
-// SetLimit sets the most objects p keeps (default 1024); objects beyond it
-// are dropped, oldest first. It panics if n < 1. SetLimit is safe for
-// concurrent use.
+// SetLimit sets the number of ready objects (default 1024) beyond which Put
+// drops the oldest, and drops the oldest objects beyond n now, whether ready
+// or not (dropping is always safe: the garbage
+// collector takes them). It panics if n < 1. SetLimit is safe for concurrent
+// use.
 func (p *Pool[T]) SetLimit(n int) {
 	if n < 1 {
 		panic("epoch: Pool limit must be at least 1")
@@ -107,7 +112,13 @@ func (p *Pool[T]) Put(g *Guard, x *T) {
 		panic("epoch: Pool.Put of a nil object")
 	}
 	p.mu.Lock()
-	if p.n == p.limit {
+	if p.n > p.limit && p.ring[(p.head+p.limit)&(len(p.ring)-1)].tag+2 <= p.c.global.Load() {
+		// More than limit objects are ready for reuse (tags are
+		// non-decreasing, so the first limit+1 are): drop the oldest to the
+		// garbage collector (always safe) rather than grow. Objects still
+		// waiting for their epoch are not dropped, so that a recycling loop
+		// reaches a steady state without allocating; how many wait is
+		// bounded by how fast the epoch advances.
 		p.popHead()
 	}
 	if p.n == len(p.ring) {

@@ -50,8 +50,15 @@ func TestPoolLimit(t *testing.T) {
 		p.Put(g, &node{})
 	}
 	g.Unpin()
-	if n := p.Len(); n != 4 {
-		t.Fatalf("Len = %d with limit 4, want 4", n)
+	if n := p.Len(); n != 10 {
+		t.Fatalf("Len = %d: objects still waiting for their epoch were dropped", n)
+	}
+	c.Flush() // all ten are ready now
+	g = c.Pin()
+	p.Put(g, &node{})
+	g.Unpin()
+	if n := p.Len(); n != 10 {
+		t.Fatalf("Len = %d after a Put over the limit with ready objects, want 10 (11 put, the oldest ready one dropped)", n)
 	}
 	p.SetLimit(2)
 	if n := p.Len(); n != 2 {
