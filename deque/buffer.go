@@ -1,0 +1,56 @@
+package deque
+
+import "github.com/xbeam/xbeam/atomicx"
+
+const (
+	// minCap is the smallest buffer a Worker uses; it never shrinks below.
+	minCap = 64
+	// maxBatch caps how many items one StealBatch or StealBatchAndPop moves
+	// (StealBatchAndPop counts the item it returns).
+	maxBatch = 32
+	// maxRecycledCap is the largest buffer capacity whose buffers are
+	// recycled; bigger ones are left to the garbage collector, so that a
+	// Worker that once held a million items does not keep that memory in
+	// its free lists after it drains.
+	maxRecycledCap = 1 << 16
+)
+
+// slot is one cell of a buffer.
+type slot[T any] struct {
+	// val is written only by the owner of the Worker that the buffer
+	// belongs to (Push, resize, and a batch steal into that Worker), and
+	// only when readers is zero. It is read by the owner and by a thief
+	// that has claimed the index stored in it (after a successful CAS of
+	// top), never before the claim: a thief never reads a value it does not
+	// own, so no read races with a write.
+	val T
+	// readers counts thieves that may read val: a thief increments it
+	// before it tries to claim the slot's index and decrements it after it
+	// has read val (or lost the claim). The owner loads it before writing
+	// val and never writes under a non-zero count: it moves to a fresh
+	// buffer instead (see Worker.pushSlow). The increment, the owner's load
+	// and both sides' accesses to top are sequentially consistent, which is
+	// what makes this a Dekker-style handshake: either the owner sees the
+	// count, or the thief's claim (ordered after its increment) fails.
+	readers atomicx.Int32
+}
+
+// buffer is a power-of-two ring of slots indexed by the low bits of the
+// deque's unbounded 64-bit indexes. A buffer is published through
+// Worker.buf; once replaced, the owner never writes it again, and it is
+// recycled only through the epoch pool, after every thief that could have
+// loaded it has unpinned.
+type buffer[T any] struct {
+	mask  uint64 // len(slots)-1; immutable
+	slots []slot[T]
+}
+
+func newBuffer[T any](capacity uint64) *buffer[T] {
+	return &buffer[T]{mask: capacity - 1, slots: make([]slot[T], capacity)}
+}
+
+// at returns the slot of index i.
+func (a *buffer[T]) at(i uint64) *slot[T] { return &a.slots[i&a.mask] }
+
+// capacity returns the number of slots.
+func (a *buffer[T]) capacity() uint64 { return a.mask + 1 }

@@ -1,0 +1,25 @@
+package deque
+
+// Test hooks and internals, for the black-box tests in package deque_test.
+
+// Cap returns the capacity of w's current buffer.
+func Cap[T any](w *Worker[T]) int { return int(w.buf.capacity()) }
+
+// Buffer returns w's current buffer, for identity comparisons.
+func Buffer[T any](w *Worker[T]) any { return w.buf }
+
+// SetStealHook installs fn to run inside every steal, right after the
+// stealer has pinned and loaded the buffer pointer; nil removes it.
+func SetStealHook(fn func()) { testHookSteal = fn }
+
+// SetRetireHook installs fn to see every buffer a Worker retires.
+func SetRetireHook(fn func(any)) { testHookRetire = fn }
+
+// Flush flushes the package's epoch collector.
+func Flush() { collector.Flush() }
+
+// MaxBatch is the cap on the items one batch steal moves.
+const MaxBatch = maxBatch
+
+// MinCap is the smallest buffer capacity.
+const MinCap = minCap

@@ -1,0 +1,149 @@
+package deque_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/xbeam/xbeam/deque"
+	"github.com/xbeam/xbeam/internal/race"
+)
+
+// pair is a two-word item: a torn read (half of one item, half of another)
+// shows up as a != b.
+type pair struct{ a, b uint64 }
+
+// TestHammer: one owner and T thieves (1..8) mixing Steal, StealBatch and
+// StealBatchAndPop, on both flavours and several GOMAXPROCS values, with an
+// owner that pushes in bursts so that the buffer grows, shrinks and moves
+// under the thieves. Every item is taken exactly once, untorn, and each
+// thief's own steals (not counting what it later pops from its batches)
+// come oldest first.
+func TestHammer(t *testing.T) {
+	items := 200_000
+	if testing.Short() {
+		items = 40_000
+	}
+	if race.Enabled {
+		items /= 5
+	}
+	procs := []int{1, 2, 4, 8}
+	for _, f := range []struct {
+		name string
+		new  func() *deque.Worker[pair]
+	}{{"LIFO", deque.NewLIFO[pair]}, {"FIFO", deque.NewFIFO[pair]}} {
+		for _, thieves := range []int{1, 2, 4, 8} {
+			for _, p := range procs {
+				t.Run(fmt.Sprintf("%s/T=%d/P=%d", f.name, thieves, p), func(t *testing.T) {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
+					hammer(t, f.new, thieves, items)
+				})
+			}
+		}
+	}
+}
+
+func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items int) {
+	w := newWorker()
+	s := w.Stealer()
+	seen := make([]atomic.Int32, items)
+	var done atomic.Bool
+	var failed atomic.Value
+	take := func(v pair) {
+		if v.a != v.b || v.a >= uint64(items) {
+			failed.CompareAndSwap(nil, fmt.Sprintf("torn or bogus item %+v", v))
+			return
+		}
+		if seen[v.a].Add(1) != 1 {
+			failed.CompareAndSwap(nil, fmt.Sprintf("item %d taken twice", v.a))
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range thieves {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			dst := newWorker()
+			last := int64(-1) // the newest item this thief took from the source by a claim
+			check := func(v pair) {
+				if int64(v.a) <= last {
+					failed.CompareAndSwap(nil, fmt.Sprintf("thief %d stole %d after %d: not oldest first", i, v.a, last))
+				}
+				last = int64(v.a)
+			}
+			for {
+				var st deque.Status
+				switch rng.IntN(3) {
+				case 0:
+					var v pair
+					v, st = s.Steal()
+					if st == deque.Success {
+						check(v)
+						take(v)
+					}
+				case 1:
+					st = s.StealBatch(dst)
+				default:
+					var v pair
+					v, st = s.StealBatchAndPop(dst)
+					if st == deque.Success {
+						check(v)
+						take(v)
+					}
+				}
+				// Drain the batch; its items are newer than last (a
+				// batch takes the oldest, in order).
+				for {
+					v, ok := dst.Pop()
+					if !ok {
+						break
+					}
+					check(v)
+					take(v)
+				}
+				if st == deque.Empty && done.Load() {
+					return
+				}
+				if st == deque.Retry && s.Len() == 0 && done.Load() {
+					continue // a lost race is not an empty deque: look again
+				}
+			}
+		}()
+	}
+	rng := rand.New(rand.NewPCG(99, 1))
+	for i := 0; i < items; {
+		burst := 1 + rng.IntN(300)
+		for ; burst > 0 && i < items; burst-- {
+			w.Push(pair{uint64(i), uint64(i)})
+			i++
+		}
+		for pops := rng.IntN(300); pops > 0; pops-- {
+			v, ok := w.Pop()
+			if !ok {
+				break
+			}
+			take(v)
+		}
+	}
+	for {
+		v, ok := w.Pop()
+		if !ok {
+			break
+		}
+		take(v)
+	}
+	done.Store(true)
+	wg.Wait()
+	if msg := failed.Load(); msg != nil {
+		t.Fatal(msg)
+	}
+	for i := range seen {
+		if n := seen[i].Load(); n != 1 {
+			t.Fatalf("item %d taken %d times", i, n)
+		}
+	}
+}

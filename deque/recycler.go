@@ -1,0 +1,58 @@
+package deque
+
+import (
+	"math/bits"
+
+	"github.com/xbeam/xbeam/epoch"
+)
+
+// collector is the epoch collector shared by every Worker and Injector of
+// this package: thieves pin it for the span of one steal, so that a buffer
+// or block they loaded is not recycled under them. One collector for all
+// deques keeps the pooled participants few; a pin is one CAS on a slot
+// chosen from the goroutine's stack, so unrelated deques do not contend.
+var collector = epoch.NewCollector()
+
+// recycler hands buffers to one Worker's owner and takes back the buffers
+// the owner replaced. It keeps one epoch.Pool per power-of-two capacity up
+// to maxRecycledCap, created on first use; only the owner calls it.
+type recycler[T any] struct {
+	pools [bits.UintSize]*epoch.Pool[buffer[T]] // indexed by log2(capacity)
+}
+
+// get returns an empty buffer of the given power-of-two capacity, recycled
+// when one is available. A recycled buffer's readers counts are all zero:
+// every thief increments and decrements within one pin, and the pool hands
+// the buffer out only after every such pin has ended.
+func (r *recycler[T]) get(capacity uint64) *buffer[T] {
+	if capacity > maxRecycledCap {
+		return newBuffer[T](capacity)
+	}
+	a := r.pool(capacity).Get()
+	clear(a.slots) // drop the values a recycled buffer still references; readers are zero already
+	return a
+}
+
+// retire hands back a buffer that the owner has just replaced (the new one
+// is already published, so no goroutine that pins from now on can load the
+// old one). Its values are cleared only when it is handed out again: a
+// thief pinned now may still be reading them.
+func (r *recycler[T]) retire(a *buffer[T]) {
+	if a.capacity() > maxRecycledCap {
+		return // left to the garbage collector
+	}
+	g := collector.Pin()
+	r.pool(a.capacity()).Put(g, a)
+	g.Unpin()
+}
+
+func (r *recycler[T]) pool(capacity uint64) *epoch.Pool[buffer[T]] {
+	k := bits.TrailingZeros64(capacity)
+	p := r.pools[k]
+	if p == nil {
+		p = epoch.NewPool(collector, func() *buffer[T] { return newBuffer[T](capacity) })
+		p.SetLimit(4)
+		r.pools[k] = p
+	}
+	return p
+}

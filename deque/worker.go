@@ -1,0 +1,325 @@
+package deque
+
+import "github.com/xbeam/xbeam/atomicx"
+
+// Worker is the owner's end of a work-stealing deque: its owner pushes and
+// pops at one end, while any number of Stealers take the oldest items from
+// the other. A FIFO Worker (NewFIFO) pops in push order, a LIFO Worker
+// (NewLIFO) pops the newest item first; stealers always take the oldest.
+//
+// The algorithm is Chase and Lev, "Dynamic Circular Work-Stealing Deque"
+// (SPAA 2005): a growable ring indexed by two unbounded counters, top
+// (claimed by stealers with a CAS) and bottom (written by the owner only),
+// with the memory orderings of Lê, Pop, Cohen and Zappa Nardelli, "Correct
+// and Efficient Work-Stealing for Weak Memory Models" (PPoPP 2013, figure 1
+// for LIFO). Go's atomics are sequentially consistent, which is at least
+// what each of the paper's fences asks for; the comment at each atomic says
+// which fence it stands for. The FIFO owner pops at the stealers' end with
+// an atomic add, as crossbeam-deque's FIFO flavour does.
+//
+// Two departures from the paper, both to keep every access race-free in Go
+// (the race detector runs silent, without suppressions) and every buffer
+// recyclable:
+//
+//   - A stealer claims an index first (CAS on top) and reads the slot only
+//     afterwards, instead of reading speculatively and discarding the value
+//     when the CAS fails. Reading after the claim means the owner must not
+//     overwrite a slot whose previous value a thief has claimed but not yet
+//     read, so each slot counts its readers (see slot.readers): a stealer
+//     increments the count before its claim and decrements it after its
+//     read; the owner checks the count before it writes, and if it is not
+//     zero it moves the items to a fresh buffer instead of waiting. The
+//     owner's fast path pays one plain load for this.
+//   - Buffers replaced by growth, shrinkage or such a move are recycled
+//     through an epoch.Pool. A stealer pins the package's epoch collector
+//     before it loads the buffer pointer and unpins after its read, so a
+//     buffer it loaded is never handed out again while it may still read
+//     it. This, with the check that the buffer did not change under the
+//     claim (see Stealer.Steal), closes the race behind crossbeam-deque's
+//     CVE-2021-32810 (a steal racing a buffer swap returned a task twice).
+//
+// Invariants, with t = top and b = bottom: t <= b except inside the owner's
+// Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
+// current buffer; the owner is the only writer of b, of the buffer pointer
+// and of every slot value; t only grows.
+//
+// A Worker belongs to one goroutine at a time, its owner: Push, Pop, Len and
+// being the destination of a batch steal must only be called by the owner.
+// The owner's Push and Pop never block and allocate nothing in steady state
+// (growth takes buffers from the recycler). A Worker must not be copied
+// after first use.
+//
+// Memory model: a Push of v synchronizes before the Pop or steal that
+// returns v; a batch steal that moves v into a Worker synchronizes before the
+// Pop or steal that takes v from there. An empty Pop or an Empty or Retry
+// steal orders nothing.
+type Worker[T any] struct {
+	_ noCopy
+
+	// Owner-private: read and written by the owner only.
+	buf      *buffer[T]  // == shared.buf.Load(); the owner is its only writer
+	bottom   uint64      // == shared.bottom.Load(); the owner is its only writer
+	topCache uint64      // a value of top the owner has seen; top never decreases, so it is a lower bound
+	lifo     bool        // immutable
+	stealer  *Stealer[T] // immutable; the one Stealer handed out
+	rec      recycler[T]
+
+	shared shared[T]
+}
+
+// shared is the part of a deque that stealers touch. Both hot words sit on
+// lines of their own.
+type shared[T any] struct {
+	_ atomicx.Pad
+	// top is the index of the oldest item. Stealers advance it with a CAS
+	// (their claim); the FIFO owner advances it with an Add, and the LIFO
+	// owner with a CAS when it races for the last item. Everyone loads it.
+	top atomicx.Uint64
+	_   atomicx.Pad
+	// bottom is one past the newest item. Written by the owner only;
+	// loaded by stealers to see whether anything is left.
+	bottom atomicx.Uint64
+	// buf is the current buffer. Written by the owner (resize); loaded by
+	// stealers, pinned.
+	buf atomicx.Pointer[buffer[T]]
+	_   atomicx.Pad
+}
+
+// NewFIFO returns an empty Worker whose owner pops items in the order they
+// were pushed.
+func NewFIFO[T any]() *Worker[T] { return newWorker[T](false) }
+
+// NewLIFO returns an empty Worker whose owner pops the most recently pushed
+// item first (stealers still take the oldest).
+func NewLIFO[T any]() *Worker[T] { return newWorker[T](true) }
+
+func newWorker[T any](lifo bool) *Worker[T] {
+	w := &Worker[T]{lifo: lifo}
+	w.buf = w.rec.get(minCap)
+	w.shared.buf.Store(w.buf)
+	w.stealer = &Stealer[T]{w: w}
+	return w
+}
+
+// Stealer returns a handle from which other goroutines steal the oldest
+// items of w. Every call returns the same Stealer; it is safe for concurrent
+// use by any number of goroutines. Stealer may be called by any goroutine.
+func (w *Worker[T]) Stealer() *Stealer[T] { return w.stealer }
+
+// Len returns the number of items in w. It must only be called by the owner;
+// it is exact unless stealers are taking items at the same time.
+func (w *Worker[T]) Len() int {
+	n := int64(w.bottom - w.shared.top.Load())
+	return int(max(n, 0))
+}
+
+// IsLIFO reports whether w's owner pops the newest item first (NewLIFO).
+func (w *Worker[T]) IsLIFO() bool { return w.lifo }
+
+// Push adds v at the owner's end of w. It must only be called by the owner.
+// It never blocks; the buffer grows when full.
+func (w *Worker[T]) Push(v T) {
+	b := w.bottom
+	a := w.buf
+	s := a.at(b)
+	// Fast path: room by the cached top (b-topCache < cap, so the slot's
+	// previous index b-cap is below top: consumed), and no thief reading
+	// the slot. The readers load comes after the observation of top (in
+	// program order, hence in the total order of SC atomics): a thief that
+	// claimed b-cap incremented readers before its claim, which preceded
+	// that observation, so the load sees it unless the thief is done.
+	if b-w.topCache > a.mask || s.readers.Load() != 0 {
+		w.pushSlow(v)
+		return
+	}
+	s.val = v
+	w.bottom = b + 1
+	// Publish the item. This store is the paper's release (push's fence
+	// before storing bottom): a thief that loads b+1 sees val.
+	w.shared.bottom.Store(b + 1)
+}
+
+// pushSlow refreshes top; grows the buffer if it is full, or moves to a
+// fresh buffer of the same size if a thief may still read the target slot.
+func (w *Worker[T]) pushSlow(v T) {
+	b := w.bottom
+	a := w.buf
+	t := w.shared.top.Load()
+	w.topCache = t
+	switch {
+	case b-t > a.mask:
+		a = w.resize(2 * a.capacity())
+	case a.at(b).readers.Load() != 0:
+		// A thief claimed the slot's previous index and has not read it
+		// yet (or is about to lose its claim). Never write under it, never
+		// wait for it: continue in another buffer; this one is retired and
+		// recycled only after the thief has unpinned.
+		a = w.resize(a.capacity())
+	}
+	a.at(b).val = v
+	w.bottom = b + 1
+	w.shared.bottom.Store(b + 1)
+}
+
+// Pop removes and returns an item: the newest for a LIFO Worker, the oldest
+// for a FIFO one. It reports false if w is empty. It must only be called by
+// the owner. It never blocks; the buffer shrinks when a quarter full.
+func (w *Worker[T]) Pop() (T, bool) {
+	if w.bottom == w.topCache {
+		// topCache <= top <= bottom: empty without touching shared state.
+		var zero T
+		return zero, false
+	}
+	if w.lifo {
+		return w.popLIFO()
+	}
+	return w.popFIFO()
+}
+
+// popLIFO is the take of Chase-Lev (Lê et al., figure 1).
+func (w *Worker[T]) popLIFO() (v T, ok bool) {
+	b := w.bottom - 1
+	// Reserve index b before looking at top. This store and the load of
+	// top below are the paper's "store bottom; fence(seq_cst); load top":
+	// with sequentially consistent Store and Load the pair cannot be
+	// reordered (on amd64 the Store is an XCHG, a full barrier), so a
+	// thief whose claim of b could succeed must load top after our load
+	// of top, and then its load of bottom sees b.
+	w.shared.bottom.Store(b)
+	t := w.shared.top.Load()
+	if int64(b-t) < 0 {
+		// Empty: stealers took everything. Undo the reservation.
+		w.shared.bottom.Store(b + 1)
+		w.topCache = t
+		return v, false
+	}
+	a := w.buf
+	s := a.at(b)
+	if b != t {
+		// More than one item: index b is ours without a CAS. A stealer
+		// claims index t' only when its load of bottom saw t' < bottom;
+		// since t < b was loaded after bottom became b, and t never
+		// decreases, any stealer still to claim loads top >= t and bottom
+		// <= b (until we push again), so none can claim b.
+		v = s.val
+		var zero T
+		s.val = zero // no thief reads index b (above); drop the reference
+		w.bottom = b
+		w.topCache = t
+		if a.mask >= minCap && b-t < a.capacity()/4 {
+			w.resize(a.capacity() / 2)
+		}
+		return v, true
+	}
+	// The last item: race the stealers for it with their own CAS on top.
+	// Whoever moves top from t to t+1 owns index t (the regression test is
+	// TestPopStealLastItem).
+	ok = w.shared.top.CompareAndSwap(t, t+1)
+	if ok {
+		v = s.val
+		var zero T
+		s.val = zero // we own index t; a thief whose claim failed never reads
+	}
+	// Either way top is now t+1 = b+1: restore bottom to make t == b.
+	w.shared.bottom.Store(b + 1)
+	w.bottom = b + 1
+	w.topCache = t + 1
+	return v, ok
+}
+
+// popFIFO takes the oldest item, at the stealers' end, as crossbeam-deque's
+// FIFO flavour does.
+func (w *Worker[T]) popFIFO() (v T, ok bool) {
+	b := w.bottom
+	// Claim index t with an atomic add: it cannot fail, and any stealer
+	// that loaded t fails its CAS. Sequentially consistent, like the
+	// stealers' CAS, so the claims of index t are totally ordered.
+	t := w.shared.top.Add(1) - 1
+	if int64(b-t) <= 0 {
+		// Nothing at t (stealers emptied the deque): undo. No one else
+		// moved top meanwhile: a stealer that loads t+1 > bottom sees an
+		// empty deque and does not CAS, and any CAS expecting t fails.
+		w.shared.top.Store(t)
+		w.topCache = t
+		return v, false
+	}
+	a := w.buf
+	s := a.at(t)
+	v = s.val
+	var zero T
+	s.val = zero // we own index t
+	w.topCache = t + 1
+	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
+		w.resize(a.capacity() / 2)
+	}
+	return v, true
+}
+
+// reserve makes room for n more items starting at w.bottom, with no thief
+// reading any of their slots, for a batch steal into w. Owner only.
+func (w *Worker[T]) reserve(n uint64) *buffer[T] {
+	b := w.bottom
+	a := w.buf
+	t := w.shared.top.Load()
+	w.topCache = t
+	if b-t+n > a.capacity() {
+		c := a.capacity()
+		for b-t+n > c {
+			c *= 2
+		}
+		return w.resize(c)
+	}
+	for i := range n {
+		if a.at(b+i).readers.Load() != 0 {
+			return w.resize(a.capacity())
+		}
+	}
+	return a
+}
+
+// publishBatch publishes n items that a batch steal wrote into a at
+// [db, db+n), db being w.bottom and a w.buf as returned by reserve. For a
+// LIFO w the batch is reversed first, so that Pop (newest first) returns
+// its oldest item first. Owner only.
+func (w *Worker[T]) publishBatch(a *buffer[T], db, n uint64) {
+	if n == 0 {
+		return
+	}
+	if w.lifo {
+		for i, j := db, db+n-1; i < j; i, j = i+1, j-1 {
+			x, y := a.at(i), a.at(j)
+			x.val, y.val = y.val, x.val
+		}
+	}
+	w.bottom = db + n
+	// Publish the batch, as Push publishes one item.
+	w.shared.bottom.Store(db + n)
+}
+
+// resize moves the items [top, bottom) to a buffer of the given capacity,
+// publishes it and retires the old one. Owner only.
+func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
+	old := w.buf
+	a := w.rec.get(capacity)
+	b := w.bottom
+	t := w.shared.top.Load()
+	// Stealers may claim indexes at top while we copy; copying a value
+	// that was just stolen is harmless (its index is below top forever).
+	// Reading old's slots races with nothing: only the owner writes them.
+	for i := t; int64(b-i) > 0; i++ {
+		a.at(i).val = old.at(i).val
+	}
+	w.buf = a
+	// Publish the new buffer: a thief that loads it sees the copies. No
+	// thief that pins after this store can load old.
+	w.shared.buf.Store(a)
+	if testHookRetire != nil {
+		testHookRetire(old)
+	}
+	w.rec.retire(old)
+	return a
+}
+
+// testHookRetire, when set by a test (export_test.go), sees every buffer a
+// Worker retires. Nil outside tests.
+var testHookRetire func(any)
