@@ -1,0 +1,694 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/race"
+	"github.com/xbeam/xbeam/queue"
+	"github.com/xbeam/xbeam/stress"
+)
+
+// boundedStarts are counter start values for the white-box constructor: the
+// plain start, the 64-bit wrap-around a few tickets ahead, and a ring-cycle
+// boundary that is not a multiple of the ring size.
+var boundedStarts = []uint64{0, ^uint64(0) - 2*37 + 1, 1<<40 - 2*5}
+
+// boundedProcs is the GOMAXPROCS values the hammers sweep.
+var boundedProcs = []int{1, 2, 4, 8}
+
+// boundedWithProcs runs f under GOMAXPROCS n and restores the previous value.
+func boundedWithProcs(n int, f func()) {
+	old := runtime.GOMAXPROCS(n)
+	defer runtime.GOMAXPROCS(old)
+	f()
+}
+
+// boundedScale sizes a hammer: full in long runs, smaller with -short, smaller
+// still under the race detector.
+func boundedScale(n int) int {
+	if testing.Short() {
+		n /= 4
+	}
+	if race.Enabled {
+		n /= 4
+	}
+	return max(n, 1)
+}
+
+// boundedItem32 is a 32-byte value, to check that values of any size are
+// stored by value.
+type boundedItem32 struct{ a, b, c, d uint64 }
+
+func TestBoundedNewPanics(t *testing.T) {
+	for _, c := range []int{0, -1, -1 << 40, 1<<30 + 1} {
+		func() {
+			defer func() {
+				r := recover()
+				s, _ := r.(string)
+				want := "queue: capacity must be at least 1"
+				if c > 0 {
+					want = "queue: capacity must be at most 1<<30"
+				}
+				if s != want {
+					t.Errorf("NewBounded(%d) panicked with %v, want %q", c, r, want)
+				}
+			}()
+			queue.NewBounded[int](c)
+		}()
+	}
+}
+
+// TestBoundedFullAtExactlyCap checks capacities that are and are not powers of
+// two: Cap reports the requested capacity, and the queue takes exactly that
+// many values, over many laps of the rings.
+func TestBoundedFullAtExactlyCap(t *testing.T) {
+	for c := 1; c <= 70; c++ {
+		for _, start := range boundedStarts {
+			q := queue.NewBoundedAt[int](c, start)
+			if q.Cap() != c {
+				t.Fatalf("Cap() = %d, want %d", q.Cap(), c)
+			}
+			next, want := 0, 0
+			for lap := 0; lap < 5; lap++ {
+				for i := 0; i < c; i++ {
+					if !q.TryPush(next) {
+						t.Fatalf("cap %d start %#x lap %d: TryPush #%d failed", c, start, lap, i)
+					}
+					next++
+				}
+				if q.TryPush(-1) {
+					t.Fatalf("cap %d start %#x: TryPush succeeded on a full queue", c, start)
+				}
+				if q.Len() != c {
+					t.Fatalf("cap %d: Len() = %d on a full queue", c, q.Len())
+				}
+				// Pop a part, push it back: the rings turn at an offset.
+				k := 1 + lap%c
+				for i := 0; i < k; i++ {
+					v, ok := q.TryPop()
+					if !ok || v != want {
+						t.Fatalf("cap %d: TryPop() = %d, %v; want %d", c, v, ok, want)
+					}
+					want++
+				}
+				if q.Len() != c-k {
+					t.Fatalf("cap %d: Len() = %d, want %d", c, q.Len(), c-k)
+				}
+				for i := k; i < c; i++ {
+					v, ok := q.TryPop()
+					if !ok || v != want {
+						t.Fatalf("cap %d: TryPop() = %d, %v; want %d", c, v, ok, want)
+					}
+					want++
+				}
+				if _, ok := q.TryPop(); ok {
+					t.Fatalf("cap %d: TryPop succeeded on an empty queue", c)
+				}
+				if q.Len() != 0 {
+					t.Fatalf("cap %d: Len() = %d on an empty queue", c, q.Len())
+				}
+			}
+		}
+	}
+}
+
+// TestBoundedLayout checks that the words written by different goroutines
+// sit on different cache lines.
+func TestBoundedLayout(t *testing.T) {
+	offs := queue.BoundedHotOffsets()
+	for i := 1; i < len(offs); i++ {
+		if d := offs[i].Off - offs[i-1].Off; d < atomicx.CacheLineSize {
+			t.Errorf("%s and %s are %d bytes apart, want at least %d", offs[i-1].Name, offs[i].Name, d, atomicx.CacheLineSize)
+		}
+	}
+}
+
+// TestBoundedStateMachine runs random sequences of every operation against
+// stress's sequential model.
+func TestBoundedStateMachine(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		c := rapid.IntRange(1, 9).Draw(rt, "cap")
+		start := rapid.SampledFrom(append(boundedStarts, ^uint64(0)-2*uint64(c)*3)).Draw(rt, "start")
+		q := queue.NewBoundedAt[uint64](c, start)
+		m := stress.NewQueueModel[uint64](c)
+		done, cancel := context.WithCancel(context.Background())
+		cancel()
+		var next uint64
+		rt.Repeat(map[string]func(*rapid.T){
+			"TryPush": func(rt *rapid.T) {
+				next++
+				if got, want := q.TryPush(next), m.TryPush(next); got != want {
+					rt.Fatalf("TryPush(%d) = %v, model %v", next, got, want)
+				}
+			},
+			"TryPop": func(rt *rapid.T) {
+				v, ok := q.TryPop()
+				mv, mok := m.TryPop()
+				if v != mv || ok != mok {
+					rt.Fatalf("TryPop() = %d, %v; model %d, %v", v, ok, mv, mok)
+				}
+			},
+			"Push": func(rt *rapid.T) {
+				// With a done context Push must not wait: it succeeds if
+				// there is room, and otherwise reports closed or ctx.Err().
+				next++
+				err := q.Push(done, next)
+				var want error
+				switch {
+				case m.Closed():
+					want = queue.ErrClosed
+				case m.Full():
+					want = context.Canceled
+				default:
+					m.TryPush(next)
+				}
+				if !errors.Is(err, want) || (want == nil) != (err == nil) {
+					rt.Fatalf("Push(%d) = %v, want %v", next, err, want)
+				}
+			},
+			"Pop": func(rt *rapid.T) {
+				v, err := q.Pop(done)
+				mv, mok := m.TryPop()
+				var want error
+				switch {
+				case mok:
+				case m.Closed():
+					want = queue.ErrClosed
+				default:
+					want = context.Canceled
+				}
+				if !errors.Is(err, want) || (want == nil) != (err == nil) || v != mv {
+					rt.Fatalf("Pop() = %d, %v; want %d, %v", v, err, mv, want)
+				}
+			},
+			"Close": func(rt *rapid.T) {
+				q.Close()
+				m.Close()
+			},
+			"": func(rt *rapid.T) {
+				if q.Len() != m.Len() {
+					rt.Fatalf("Len() = %d, model %d", q.Len(), m.Len())
+				}
+			},
+		})
+	})
+}
+
+// TestBoundedConservation is the exactly-once, per-producer-order hammer over
+// producer and consumer counts 1..8, small and large capacities, and counter
+// starts near the wrap-around.
+func TestBoundedConservation(t *testing.T) {
+	ps, items := []int{1, 2, 4, 8}, 0 // 0: stress's default
+	if testing.Short() {
+		ps, items = []int{1, 3, 8}, 1<<12
+	}
+	for _, c := range []int{1, 3, 64, 1024} {
+		start := boundedStarts[1]
+		if c == 64 {
+			start = boundedStarts[2]
+		}
+		t.Run(fmt.Sprintf("cap=%d", c), func(t *testing.T) {
+			stress.CheckQueue(t, func() stress.Queue { return queue.NewBoundedAt[uint64](c, start) },
+				stress.Options{Capacity: c, Producers: ps, Consumers: ps, Procs: []int{1, 2, 8}, Items: items})
+		})
+	}
+}
+
+// TestBoundedLinearizable checks many short concurrent histories of TryPush
+// and TryPop with porcupine. The queue is larger than any history, so every
+// TryPush must succeed: see the Bounded doc for why a failed TryPush is not
+// strictly linearizable (a push reports full while another push or pop holds
+// a slot in flight), which TestBoundedFullAtExactlyCap and the state machine
+// check sequentially instead.
+func TestBoundedLinearizable(t *testing.T) {
+	for _, start := range boundedStarts[:2] {
+		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBoundedAt[uint64](64, start) },
+			stress.Options{Procs: []int{1, 2, 8}})
+	}
+}
+
+// TestBoundedPopWakesOnPush checks that a parked Pop is woken by a push and
+// a parked Push by a pop.
+func TestBoundedPopWakesOnPush(t *testing.T) {
+	q := queue.NewBounded[int](1)
+	got := make(chan int)
+	go func() {
+		v, err := q.Pop(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		got <- v
+	}()
+	boundedWaitParked(t, q, 1, 0)
+	if !q.TryPush(7) {
+		t.Fatal("TryPush on an empty queue failed")
+	}
+	if v := <-got; v != 7 {
+		t.Fatalf("Pop() = %d, want 7", v)
+	}
+
+	if !q.TryPush(1) {
+		t.Fatal("TryPush on an empty queue failed")
+	}
+	pushed := make(chan error)
+	go func() { pushed <- q.Push(context.Background(), 2) }()
+	boundedWaitParked(t, q, 0, 1)
+	if v, ok := q.TryPop(); !ok || v != 1 {
+		t.Fatalf("TryPop() = %d, %v; want 1", v, ok)
+	}
+	if err := <-pushed; err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := q.TryPop(); !ok || v != 2 {
+		t.Fatalf("TryPop() = %d, %v; want 2", v, ok)
+	}
+}
+
+// boundedWaitParked waits until exactly pops goroutines wait in Pop and
+// pushes in Push (registered with the event counts), failing after a minute.
+func boundedWaitParked[T any](t *testing.T, q *queue.Bounded[T], pops, pushes int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		a, b := queue.BoundedWaiters(q)
+		if a == pops && b == pushes {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiters: %d in Pop, %d in Push; want %d and %d", a, b, pops, pushes)
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestBoundedCancelPrompt checks that a parked Pop and a parked Push return
+// ctx.Err() when their context is cancelled, and leave the queue unchanged.
+func TestBoundedCancelPrompt(t *testing.T) {
+	q := queue.NewBounded[int](1)
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() { _, err := q.Pop(ctx); errs <- err }()
+	boundedWaitParked(t, q, 1, 0)
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Pop() = %v, want context.Canceled", err)
+	}
+	q.TryPush(1)
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() { errs <- q.Push(ctx, 2) }()
+	boundedWaitParked(t, q, 0, 1)
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Push() = %v, want context.Canceled", err)
+	}
+	if v, ok := q.TryPop(); !ok || v != 1 || q.Len() != 0 {
+		t.Fatalf("after cancelled ops: TryPop() = %d, %v, Len %d; want 1, true, 0", v, ok, q.Len())
+	}
+	// A done context does not stop an operation that need not wait.
+	if err := q.Push(ctx, 3); err != nil {
+		t.Fatalf("Push with room and a done ctx = %v", err)
+	}
+	if v, err := q.Pop(ctx); err != nil || v != 3 {
+		t.Fatalf("Pop with a value and a done ctx = %d, %v", v, err)
+	}
+}
+
+// TestBoundedCloseWakesAll parks poppers and pushers on two queues, closes
+// both, and checks that everyone returns ErrClosed, after the values left
+// have been drained.
+func TestBoundedCloseWakesAll(t *testing.T) {
+	const n = 50
+	empty := queue.NewBounded[int](4)
+	full := queue.NewBounded[int](4)
+	for i := 0; i < 4; i++ {
+		full.TryPush(i)
+	}
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		go func() { _, err := empty.Pop(context.Background()); errs <- err }()
+		go func() { errs <- full.Push(context.Background(), 9) }()
+	}
+	boundedWaitParked(t, empty, n, 0)
+	boundedWaitParked(t, full, 0, n)
+	empty.Close()
+	full.Close()
+	for i := 0; i < 2*n; i++ {
+		if err := <-errs; !errors.Is(err, queue.ErrClosed) {
+			t.Fatalf("woken by Close: %v, want ErrClosed", err)
+		}
+	}
+	if full.TryPush(5) || full.Push(context.Background(), 5) != queue.ErrClosed {
+		t.Fatal("push after Close succeeded")
+	}
+	for i := 0; i < 4; i++ {
+		if v, err := full.Pop(context.Background()); err != nil || v != i {
+			t.Fatalf("draining a closed queue: Pop() = %d, %v; want %d", v, err, i)
+		}
+	}
+	if _, err := full.Pop(context.Background()); !errors.Is(err, queue.ErrClosed) {
+		t.Fatalf("Pop on a closed, drained queue = %v", err)
+	}
+	full.Close() // idempotent
+}
+
+// TestBoundedCloseRace races producers (blocking and Try), consumers and
+// Close, and accounts for every value exactly: each push that succeeded is
+// popped exactly once, in producer order; no value whose push failed is ever
+// popped; and once every consumer has seen ErrClosed the queue is empty.
+func TestBoundedCloseRace(t *testing.T) {
+	rounds := boundedScale(400)
+	for _, procs := range boundedProcs {
+		boundedWithProcs(procs, func() {
+			for round := 0; round < rounds; round++ {
+				boundedCloseRound(t, round)
+				if t.Failed() {
+					return
+				}
+			}
+		})
+	}
+}
+
+func boundedCloseRound(t *testing.T, round int) {
+	r := rand.New(rand.NewPCG(uint64(round), 7))
+	c := 1 + r.IntN(8)
+	np, nc := 1+r.IntN(4), 1+r.IntN(4)
+	q := queue.NewBoundedAt[uint64](c, boundedStarts[round%len(boundedStarts)])
+	closeAfter := int64(r.IntN(200))
+	var popped atomic.Int64
+	pushedOK := make([][]uint64, np)
+	pushedFail := make([][]uint64, np)
+	got := make([][]uint64, nc)
+	var wg sync.WaitGroup
+	for p := 0; p < np; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := uint64(1); ; i++ {
+				v := uint64(p)<<32 | i
+				// Odd values try first and fall back to waiting.
+				ok := (i%2 == 1 && q.TryPush(v)) || q.Push(context.Background(), v) == nil
+				if !ok {
+					pushedFail[p] = append(pushedFail[p], v)
+					return
+				}
+				pushedOK[p] = append(pushedOK[p], v)
+			}
+		}()
+	}
+	for k := 0; k < nc; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				v, err := q.Pop(context.Background())
+				if err != nil {
+					if !errors.Is(err, queue.ErrClosed) {
+						t.Errorf("Pop: %v", err)
+					}
+					return
+				}
+				got[k] = append(got[k], v)
+				if popped.Add(1) == closeAfter {
+					q.Close()
+				}
+			}
+		}()
+	}
+	if closeAfter == 0 {
+		q.Close()
+	}
+	// Consumers stop only after Close; make sure it comes even if the
+	// consumers never reach closeAfter pops.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		time.Sleep(time.Duration(r.IntN(200)) * time.Microsecond)
+		q.Close()
+	}()
+	wg.Wait()
+	if _, ok := q.TryPop(); ok || q.Len() != 0 {
+		t.Fatalf("round %d: values left after every consumer saw ErrClosed", round)
+	}
+	boundedCheckExactlyOnce(t, fmt.Sprintf("round %d (cap %d, %d producers, %d consumers)", round, c, np, nc), pushedOK, pushedFail, got)
+}
+
+// boundedCheckExactlyOnce checks that the values in got are exactly those of
+// ok, each once, each producer's in order, and none of fail.
+func boundedCheckExactlyOnce(t *testing.T, name string, ok, fail, got [][]uint64) {
+	t.Helper()
+	want := map[uint64]bool{}
+	for _, vs := range ok {
+		for _, v := range vs {
+			want[v] = true
+		}
+	}
+	failed := map[uint64]bool{}
+	for _, vs := range fail {
+		for _, v := range vs {
+			failed[v] = true
+		}
+	}
+	seen := map[uint64]bool{}
+	for k, vs := range got {
+		last := map[uint64]uint64{}
+		for _, v := range vs {
+			switch {
+			case failed[v]:
+				t.Fatalf("%s: consumer %d popped %#x, whose push failed", name, k, v)
+			case !want[v]:
+				t.Fatalf("%s: consumer %d popped %#x, never pushed", name, k, v)
+			case seen[v]:
+				t.Fatalf("%s: %#x popped twice", name, v)
+			}
+			seen[v] = true
+			p, i := v>>32, v&(1<<32-1)
+			if i <= last[p] {
+				t.Fatalf("%s: consumer %d popped producer %d's #%d after #%d", name, k, p, i, last[p])
+			}
+			last[p] = i
+		}
+	}
+	if len(seen) != len(want) {
+		t.Fatalf("%s: %d values pushed, %d popped", name, len(want), len(seen))
+	}
+}
+
+// TestBoundedCancelRace races Push and Pop whose contexts expire at random
+// moments on a tiny queue, and accounts exactly: a value whose Push returned
+// an error is never popped, and every value whose Push succeeded is popped
+// exactly once (by a Pop that succeeded, or by the final drain).
+func TestBoundedCancelRace(t *testing.T) {
+	rounds := boundedScale(200)
+	for _, procs := range boundedProcs {
+		boundedWithProcs(procs, func() {
+			for round := 0; round < rounds; round++ {
+				boundedCancelRound(t, round)
+				if t.Failed() {
+					return
+				}
+			}
+		})
+	}
+}
+
+func boundedCancelRound(t *testing.T, round int) {
+	r := rand.New(rand.NewPCG(uint64(round), 11))
+	c := 1 + r.IntN(3)
+	np, nc := 1+r.IntN(4), 1+r.IntN(4)
+	const perProducer = 60
+	q := queue.NewBoundedAt[uint64](c, boundedStarts[round%len(boundedStarts)])
+	ok := make([][]uint64, np)
+	fail := make([][]uint64, np)
+	got := make([][]uint64, nc+1)
+	var wg sync.WaitGroup
+	var producing atomic.Int32
+	producing.Store(int32(np))
+	for p := 0; p < np; p++ {
+		wg.Add(1)
+		seed := r.Uint64()
+		go func() {
+			defer wg.Done()
+			defer producing.Add(-1)
+			pr := rand.New(rand.NewPCG(seed, 1))
+			for i := uint64(1); i <= perProducer; i++ {
+				v := uint64(p)<<32 | i
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(pr.IntN(50))*time.Microsecond)
+				err := q.Push(ctx, v)
+				cancel()
+				switch {
+				case err == nil:
+					ok[p] = append(ok[p], v)
+				case errors.Is(err, context.DeadlineExceeded):
+					fail[p] = append(fail[p], v)
+				default:
+					t.Errorf("Push: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	for k := 0; k < nc; k++ {
+		wg.Add(1)
+		seed := r.Uint64()
+		go func() {
+			defer wg.Done()
+			pr := rand.New(rand.NewPCG(seed, 2))
+			for producing.Load() > 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(pr.IntN(50))*time.Microsecond)
+				v, err := q.Pop(ctx)
+				cancel()
+				switch {
+				case err == nil:
+					got[k] = append(got[k], v)
+				case errors.Is(err, context.DeadlineExceeded):
+				default:
+					t.Errorf("Pop: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for {
+		v, more := q.TryPop()
+		if !more {
+			break
+		}
+		got[nc] = append(got[nc], v)
+	}
+	boundedCheckExactlyOnce(t, fmt.Sprintf("round %d (cap %d, %d producers, %d consumers)", round, c, np, nc), ok, fail, got)
+}
+
+// TestBoundedIdleWaitersUseNoCPU parks 10,000 goroutines in Pop, waits until
+// every one of them is registered with the event count, and then measures
+// the process's CPU time over an interval: parked goroutines must not burn
+// it. A design that spins or polls while waiting uses at least one full core
+// over the interval with this many waiters; the bound allows a fifth of one.
+func TestBoundedIdleWaitersUseNoCPU(t *testing.T) {
+	n := 10000
+	if race.Enabled {
+		n = 2000
+	}
+	q := queue.NewBounded[int](16)
+	var wg sync.WaitGroup
+	var values, closed atomic.Int64
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := q.Pop(context.Background())
+			switch {
+			case err == nil:
+				values.Add(1)
+			case errors.Is(err, queue.ErrClosed):
+				closed.Add(1)
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	boundedWaitParked(t, q, n, 0)
+	runtime.GC() // not during the interval
+
+	const interval = 300 * time.Millisecond
+	before := boundedCPUTime(t)
+	wall := time.Now()
+	time.Sleep(interval) // the interval measured, not a synchronization
+	used := boundedCPUTime(t) - before
+	elapsed := time.Since(wall)
+	if used > elapsed/5 {
+		t.Errorf("%d parked Pops used %v of CPU in %v", n, used, elapsed)
+	}
+	t.Logf("%d parked Pops used %v of CPU in %v", n, used, elapsed)
+
+	// Every one of them is still woken: half by values, half by Close.
+	for i := 0; i < n/2; i++ {
+		if err := q.Push(context.Background(), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for values.Load() < int64(n/2) {
+		runtime.Gosched()
+	}
+	q.Close()
+	wg.Wait()
+	if values.Load() != int64(n/2) || closed.Load() != int64(n-n/2) {
+		t.Fatalf("%d Pops got values and %d got ErrClosed; want %d and %d", values.Load(), closed.Load(), n/2, n-n/2)
+	}
+}
+
+// boundedCPUTime returns the user plus system CPU time of the process.
+func boundedCPUTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestBoundedNoAllocs checks that neither the Try paths nor the blocking
+// paths allocate per operation once warm, for a word and for a larger value.
+func TestBoundedNoAllocs(t *testing.T) {
+	if race.Enabled {
+		t.Log("the race detector allocates; counting allocations without it only")
+		return
+	}
+	q := queue.NewBounded[uint64](8)
+	if a := testing.AllocsPerRun(1000, func() {
+		q.TryPush(1)
+		q.TryPush(2)
+		q.TryPop()
+		q.TryPop()
+		q.TryPop() // empty
+	}); a != 0 {
+		t.Errorf("TryPush/TryPop: %v allocs per run", a)
+	}
+	qb := queue.NewBounded[boundedItem32](8)
+	ctx := context.Background()
+	if a := testing.AllocsPerRun(1000, func() {
+		_ = qb.Push(ctx, boundedItem32{1, 2, 3, 4})
+		_, _ = qb.Pop(ctx)
+	}); a != 0 {
+		t.Errorf("Push/Pop without waiting: %v allocs per run", a)
+	}
+
+	// Ping-pong through two queues of one slot: most operations park.
+	in, out := queue.NewBounded[uint64](1), queue.NewBounded[uint64](1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			v, err := in.Pop(ctx)
+			if err != nil {
+				return
+			}
+			_ = out.Push(ctx, v)
+		}
+	}()
+	for i := 0; i < 100; i++ { // warm the waiter pools
+		_ = in.Push(ctx, 1)
+		_, _ = out.Pop(ctx)
+	}
+	if a := testing.AllocsPerRun(2000, func() {
+		_ = in.Push(ctx, 1)
+		_, _ = out.Pop(ctx)
+	}); a != 0 {
+		t.Errorf("parking Push/Pop: %v allocs per run", a)
+	}
+	in.Close()
+	<-done
+}
