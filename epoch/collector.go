@@ -109,9 +109,11 @@ type Collector struct {
 	poolMask uint64
 
 	// overflow holds the extra participants made when every pooled one was
-	// claimed at once, free for reuse; under overflowMu.
+	// claimed at once; they are claimed and released like pooled ones. The
+	// slice is copy-on-write: appended under overflowMu and published by
+	// the Store, read by pinSlow without the lock.
 	overflowMu sync.Mutex
-	overflow   []*Handle
+	overflow   atomicx.Pointer[[]*Handle]
 
 	// garbageMu guards the garbage queue of sealed bags (head to tail, tags
 	// non-decreasing because each tag is read under the lock) and the free
@@ -183,48 +185,41 @@ func (c *Collector) Pin() *Guard {
 	if !h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
 		return c.pinSlow(i)
 	}
-	h.guards = 1
-	if h.pins++; h.pins%pinsBetweenCollect == 0 {
-		h.collect()
-	}
-	return &h.guard
+	return h.claimed()
 }
 
 // pinSlow claims another pooled participant after the preferred one i was
-// busy, or an overflow participant when all of them are.
+// busy, else a free overflow participant, else a new overflow participant.
 func (c *Collector) pinSlow(i uint64) *Guard {
 	for j := uint64(1); j <= c.poolMask; j++ {
 		h := &c.pooled[(i+j)&c.poolMask]
 		// The Load keeps a busy slot's line shared instead of bouncing it
 		// with a failing CAS.
 		if h.state.Load() == 0 && h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
-			h.guards = 1
-			if h.pins++; h.pins%pinsBetweenCollect == 0 {
-				h.collect()
+			return h.claimed()
+		}
+	}
+	if ov := c.overflow.Load(); ov != nil {
+		for _, h := range *ov {
+			if h.state.Load() == 0 && h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+				return h.claimed()
 			}
-			return &h.guard
 		}
 	}
 	c.overflowMu.Lock()
-	var h *Handle
-	if n := len(c.overflow); n > 0 {
-		h = c.overflow[n-1]
-		c.overflow[n-1] = nil
-		c.overflow = c.overflow[:n-1]
+	defer c.overflowMu.Unlock()
+	h := &Handle{}
+	h.init(c, kindPooled)
+	// A plain pin of a registered participant; nobody else can claim h
+	// before the Store below publishes it in the overflow list.
+	h.state.Store(c.global.Load()<<1 | pinnedBit)
+	var ov []*Handle
+	if old := c.overflow.Load(); old != nil {
+		ov = append(ov, *old...)
 	}
-	c.overflowMu.Unlock()
-	if h == nil {
-		h = &Handle{}
-		h.init(c, kindOverflow)
-	}
-	return h.Pin()
-}
-
-// releaseOverflow returns an unpinned overflow participant to the free list.
-func (c *Collector) releaseOverflow(h *Handle) {
-	c.overflowMu.Lock()
-	c.overflow = append(c.overflow, h)
-	c.overflowMu.Unlock()
+	ov = append(ov, h)
+	c.overflow.Store(&ov)
+	return h.claimed()
 }
 
 // Flush seals the garbage of every participant, advances the global epoch

@@ -25,7 +25,7 @@ type Guard struct {
 // owner while pinned; it panics on an unpinned guard or a nil fn.
 func (g *Guard) Defer(fn func()) {
 	h := g.h
-	if h.guards == 0 {
+	if h.depth() == 0 {
 		panic("epoch: Defer on an unpinned guard")
 	}
 	if fn == nil {
@@ -39,11 +39,11 @@ func (g *Guard) Defer(fn func()) {
 // panics if g is not pinned.
 func (g *Guard) Unpin() {
 	h := g.h
-	if h.guards != 1 || h.kind == kindOverflow {
+	if h.ctl>>32 != 1 {
 		g.unpinSlow()
 		return
 	}
-	h.guards = 0
+	h.ctl -= 1 << 32
 	// Ends the pin: everything this goroutine did while pinned happens
 	// before any advance scan that reads this 0, hence before whatever that
 	// advance releases. For a pooled participant the Store also frees it for
@@ -52,23 +52,14 @@ func (g *Guard) Unpin() {
 	h.state.Store(0)
 }
 
-// unpinSlow ends a nested pin, or the pin of an overflow participant, or
-// panics.
+// unpinSlow ends a nested pin, or panics.
 func (g *Guard) unpinSlow() {
 	h := g.h
-	switch h.guards {
-	case 0:
+	if h.depth() == 0 {
 		panic("epoch: Unpin of a guard that is not pinned")
-	case 1:
-		h.guards = 0
-		// As in Unpin; nobody else can claim an overflow participant
-		// before releaseOverflow hands it back.
-		h.state.Store(0)
-		h.c.releaseOverflow(h)
-	default:
-		h.guards--
 	}
+	h.ctl -= 1 << 32
 }
 
 // pinned reports whether g is pinned; owner only.
-func (g *Guard) pinned() bool { return g.h.guards != 0 }
+func (g *Guard) pinned() bool { return g.h.depth() != 0 }

@@ -9,8 +9,7 @@ import (
 // Participant kinds.
 const (
 	kindRegistered = iota // made by Register, owned by the user
-	kindPooled            // one of Collector.pooled, claimed by CAS
-	kindOverflow          // made by Collector.Pin when the pool was exhausted
+	kindPooled            // behind Collector.Pin: claimed by CAS, released by Unpin
 )
 
 // Handle is a participant of a Collector: a goroutine pins it for the span
@@ -36,10 +35,13 @@ type Handle struct {
 	// 0 by Collector.Pin, released by the Unpin store of 0); read by
 	// advance scanners.
 	state atomicx.Uint64
-	// guards counts nested pins; owner only.
-	guards uint32
-	// pins counts outermost pins, to amortize collection; owner only.
-	pins uint32
+	// ctl is the owner's pin control word, one word so that Pin's fast
+	// path tests it with one comparison: the high 32 bits count nested pins
+	// (0: unpinned), the low 32 bits count down, from pinsBetweenCollect to
+	// 1, the outermost pins left until the one that does the amortized
+	// collection. 0 once unregistered (unpinned, and never the fast path).
+	// Owner only (for a pooled participant: whoever claimed it).
+	ctl uint64
 	// c is the collector; nil once unregistered. Written by Register and
 	// Unregister, read by the owner.
 	c     *Collector
@@ -62,6 +64,7 @@ type Handle struct {
 func (h *Handle) init(c *Collector, kind uint8) {
 	h.c = c
 	h.kind = kind
+	h.ctl = pinsBetweenCollect
 	h.guard.h = h
 	h.idx = c.reg.add(h)
 }
@@ -72,7 +75,8 @@ func (h *Handle) init(c *Collector, kind uint8) {
 // each Pin needs its Unpin. Pin must only be called by h's owner; it
 // panics if h was unregistered.
 func (h *Handle) Pin() *Guard {
-	if h.guards != 0 || h.c == nil {
+	// Fast path: unpinned, registered, and not the collecting pin.
+	if h.ctl-2 >= 1<<32-2 {
 		return h.pinSlow()
 	}
 	// Ordering: the Store publishes the pinned epoch before anything the
@@ -89,23 +93,40 @@ func (h *Handle) Pin() *Guard {
 	// stale global epoch here is harmless: a pin at an older epoch only
 	// holds advances back (see Collector.tryAdvance).
 	h.state.Store(h.c.global.Load()<<1 | pinnedBit)
-	h.guards = 1
-	if h.pins++; h.pins%pinsBetweenCollect == 0 {
-		h.collect()
-	}
+	h.ctl += 1<<32 - 1 // one guard, one pin less to the collecting one
 	return &h.guard
 }
 
-// pinSlow handles a nested pin and a pin after Unregister.
-func (h *Handle) pinSlow() *Guard {
-	if h.c == nil {
-		panic("epoch: Pin of an unregistered handle")
+// depth returns the number of nested pins of h; owner only.
+func (h *Handle) depth() uint32 { return uint32(h.ctl >> 32) }
+
+// claimed finishes the outermost pin of h, whose state the caller has just
+// set to pinned (for a pooled participant, claimed by CAS).
+func (h *Handle) claimed() *Guard {
+	if uint32(h.ctl) > 1 {
+		h.ctl += 1<<32 - 1
+		return &h.guard
 	}
-	if h.guards == ^uint32(0) {
-		panic("epoch: too many nested pins")
-	}
-	h.guards++
+	h.ctl = 1<<32 | pinsBetweenCollect
+	h.collect()
 	return &h.guard
+}
+
+// pinSlow handles a nested pin, a pin after Unregister, and the outermost
+// pin that does the amortized collection.
+func (h *Handle) pinSlow() *Guard {
+	switch {
+	case h.c == nil:
+		panic("epoch: Pin of an unregistered handle")
+	case h.depth() == ^uint32(0):
+		panic("epoch: too many nested pins")
+	case h.depth() != 0:
+		h.ctl += 1 << 32
+		return &h.guard
+	}
+	// As in Pin.
+	h.state.Store(h.c.global.Load()<<1 | pinnedBit)
+	return h.claimed()
 }
 
 // collect is the amortized work of a pin: seal the handle's bag, try to
@@ -155,7 +176,7 @@ func (h *Handle) Unregister() {
 	switch {
 	case c == nil:
 		panic("epoch: Unregister of a handle that is not registered")
-	case h.guards != 0:
+	case h.depth() != 0:
 		panic("epoch: Unregister while pinned: every Pin needs its Unpin first")
 	case h.kind != kindRegistered:
 		panic("epoch: Unregister of a handle that Register did not return")
@@ -167,4 +188,5 @@ func (h *Handle) Unregister() {
 	h.bagMu.Unlock()
 	c.reg.remove(h.idx)
 	h.c = nil
+	h.ctl = 0
 }

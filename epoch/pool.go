@@ -102,7 +102,7 @@ func (p *Pool[T]) Get() *T {
 // concurrent use.
 func (p *Pool[T]) Put(g *Guard, x *T) {
 	h := g.h
-	if h.guards == 0 {
+	if h.depth() == 0 {
 		panic("epoch: Pool.Put with an unpinned guard")
 	}
 	if h.c != p.c {
