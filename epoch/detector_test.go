@@ -26,9 +26,9 @@ type victim struct {
 const poisoned = -1
 
 func hammerSizes() (readers, writers, iters int) {
-	iters = 20000
+	iters = 200000
 	if testing.Short() {
-		iters = 3000
+		iters = 50000
 	}
 	if race.Enabled {
 		iters /= 5

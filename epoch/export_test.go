@@ -1,5 +1,7 @@
 package epoch
 
+import "unsafe"
+
 // Exported for tests only.
 
 const (
@@ -46,3 +48,16 @@ func (p *Pool[T]) Len() int {
 // ScanCursor returns the slot index at which the next advance attempt
 // starts reading.
 func (c *Collector) ScanCursor() int { return int(c.scan.Load() & idxMask) }
+
+// HandleLayout returns the offsets of Handle's hot word (state), of the
+// first and last cold fields (bagMu, deferred), and its size.
+func HandleLayout() (state, bagMu, deferred, size uintptr) {
+	var h Handle
+	return unsafe.Offsetof(h.state), unsafe.Offsetof(h.bagMu), unsafe.Offsetof(h.deferred), unsafe.Sizeof(h)
+}
+
+// CollectorLayout returns the offsets of Collector's hot words.
+func CollectorLayout() (global, scan, expireAt, reg uintptr) {
+	var c Collector
+	return unsafe.Offsetof(c.global), unsafe.Offsetof(c.scan), unsafe.Offsetof(c.expireAt), unsafe.Offsetof(c.reg)
+}

@@ -25,7 +25,14 @@ type epochModel struct {
 	fns     []*modelFn
 	ran     int
 	failure string
+
+	pool   *epoch.Pool[modelObj]
+	objs   map[*modelObj]*modelFn // objects in the pool: blockers at their Put
+	nextID int
 }
+
+// modelObj is a Pool object; id 0 marks one made by newFn.
+type modelObj struct{ id int }
 
 type modelHandle struct {
 	h       *epoch.Handle
@@ -75,7 +82,8 @@ func (m *epochModel) anyPinned() bool { return len(m.active) > 0 }
 
 func TestModel(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		m := &epochModel{c: epoch.NewCollector(), active: map[int]bool{}}
+		m := &epochModel{c: epoch.NewCollector(), active: map[int]bool{}, objs: map[*modelObj]*modelFn{}}
+		m.pool = epoch.NewPool(m.c, func() *modelObj { return &modelObj{} })
 		pickHandle := func(t *rapid.T) *modelHandle {
 			if len(m.handles) == 0 {
 				t.Skip("no handles")
@@ -179,11 +187,57 @@ func TestModel(t *testing.T) {
 				}
 				m.deferFn(gs[rapid.IntRange(0, len(gs)-1).Draw(t, "guard")])
 			},
+			"PoolPut": func(t *rapid.T) {
+				var gs []*epoch.Guard
+				for _, mh := range m.handles {
+					if mh.depth > 0 {
+						gs = append(gs, mh.g)
+					}
+				}
+				for _, mg := range m.pooled {
+					gs = append(gs, mg.g)
+				}
+				if len(gs) == 0 {
+					t.Skip("nothing pinned")
+				}
+				f := &modelFn{}
+				for s := range m.active {
+					f.blockers = append(f.blockers, s)
+				}
+				m.nextID++
+				x := &modelObj{id: m.nextID}
+				m.objs[x] = f
+				m.pool.Put(gs[rapid.IntRange(0, len(gs)-1).Draw(t, "guard")], x)
+			},
+			"PoolGet": func(t *rapid.T) {
+				x := m.pool.Get()
+				if x.id == 0 {
+					return // new
+				}
+				f, ok := m.objs[x]
+				if !ok {
+					t.Fatalf("Get returned object %d, which is not in the pool", x.id)
+				}
+				delete(m.objs, x) // handed out: a second Get of it fails above
+				for _, s := range f.blockers {
+					if m.active[s] {
+						t.Fatalf("Get returned object %d while pin session %d, active at its Put, is still pinned", x.id, s)
+					}
+				}
+			},
 			"Flush": func(t *rapid.T) {
 				quiet := !m.anyPinned()
 				m.c.Flush()
 				if quiet && m.ran != len(m.fns) {
 					t.Fatalf("Flush with nothing pinned left %d of %d deferred functions unrun", len(m.fns)-m.ran, len(m.fns))
+				}
+				if quiet && len(m.objs) > 0 {
+					// Must be recyclable now: Get may not make a new one.
+					x := m.pool.Get()
+					if _, ok := m.objs[x]; !ok {
+						t.Fatalf("Get after a Flush with nothing pinned returned object %d, not one of the %d in the pool", x.id, len(m.objs))
+					}
+					delete(m.objs, x)
 				}
 			},
 			"": func(t *rapid.T) {

@@ -1,0 +1,31 @@
+package epoch_test
+
+import (
+	"testing"
+
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/epoch"
+)
+
+// TestLayout checks that the words written by different goroutines sit on
+// different cache lines: a Handle's state (written by its owner on every
+// pin, read by advancers) has a full line of padding before it and before
+// the cold fields that Flush and Pending touch; the Collector's global
+// epoch (read by every pin), scan cursor and expiry word are a line apart.
+func TestLayout(t *testing.T) {
+	const line = atomicx.CacheLineSize
+	state, bagMu, deferred, size := epoch.HandleLayout()
+	if state < line {
+		t.Errorf("Handle.state at offset %d, want at least %d (padding before it)", state, line)
+	}
+	if bagMu-state < line {
+		t.Errorf("Handle.bagMu %d bytes after state, want at least %d", bagMu-state, line)
+	}
+	if size-deferred < line {
+		t.Errorf("Handle ends %d bytes after deferred, want at least %d (padding after it)", size-deferred, line)
+	}
+	global, scan, expireAt, reg := epoch.CollectorLayout()
+	if global < line || scan-global < line || expireAt-scan < line || reg-expireAt < line {
+		t.Errorf("Collector hot words at %d, %d, %d (next field %d), want them %d bytes apart", global, scan, expireAt, reg, line)
+	}
+}
