@@ -30,6 +30,12 @@ func TestAllocs(t *testing.T) {
 		g.Unpin()
 	})
 	check("Collector.Pin/Unpin", func() { c.Pin().Unpin() })
+	fn := func() {}
+	check("Pin/Defer(prebuilt fn)/Unpin", func() {
+		g := h.Pin()
+		g.Defer(fn)
+		g.Unpin()
+	})
 
 	p := epoch.NewPool(c, func() *node { return &node{} })
 	check("Pool.Get/Put via Handle", func() {

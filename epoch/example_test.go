@@ -131,3 +131,49 @@ func ExampleCollector_stalled() {
 	// pending after unpin and Flush: 0 ran: 1000
 	// epoch advances to drain: 2
 }
+
+// A Handle is one goroutine's participant: pins nest, and a function
+// deferred while pinned runs only after the last Unpin.
+func ExampleHandle() {
+	c := epoch.NewCollector()
+	h := c.Register()
+	defer h.Unregister()
+
+	g := h.Pin()
+	inner := h.Pin() // nested: the same guard, one more Unpin needed
+	inner.Defer(func() { fmt.Println("released") })
+	inner.Unpin()
+	c.Flush()
+	fmt.Println("still pinned after the inner Unpin, pending:", c.Pending())
+	g.Unpin()
+	c.Flush()
+	fmt.Println("pending:", c.Pending())
+	// Output:
+	// still pinned after the inner Unpin, pending: 1
+	// released
+	// pending: 0
+}
+
+// Collector.Pin serves goroutines that own no Handle, such as one
+// goroutine per request: each claims a pooled participant for the span of
+// one operation, so goroutines that come and go add no participants beyond
+// the most that are pinned at once.
+func ExampleCollector_Pin() {
+	c := epoch.NewCollector()
+	var released atomic.Int64
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := c.Pin()
+			g.Defer(func() { released.Add(1) })
+			g.Unpin()
+		}()
+	}
+	wg.Wait()
+	c.Flush()
+	fmt.Println("released:", released.Load())
+	// Output:
+	// released: 100
+}
