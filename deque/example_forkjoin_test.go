@@ -1,0 +1,207 @@
+package deque_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/xbeam/xbeam/deque"
+	"github.com/xbeam/xbeam/internal/eventcount"
+)
+
+// This file is a complete, small work-stealing fork-join scheduler: the
+// loop of Blumofe and Leiserson ("Scheduling Multithreaded Computations by
+// Work Stealing", JACM 1999) on this package's deques. It computes fib(n)
+// by spawning one task per call, the fork-join workload of BENCHMARKS.md.
+//
+// Each worker goroutine owns a LIFO Worker. To find a task it pops its own
+// Worker (newest first: depth-first, cache-warm), then takes a batch from
+// the Injector (where Submit puts root tasks), then steals a batch from a
+// sibling chosen at random, and when all of them are observed Empty it
+// parks on an event count until a push wakes it. A Retry from any source
+// means that source may still hold work, so the search is repeated rather
+// than parking.
+//
+// Wake-ups follow Go's own scheduler (runtime/proc.go, "spinning" Ms): a
+// worker woken from its park searches as a "spinning" worker, and while one
+// is spinning, pushes wake nobody; when the spinner finds a task it wakes
+// the next worker if it was the last spinner. So a burst of pushes wakes
+// workers one at a time, each only after the previous one found work,
+// instead of waking every sleeper for every push.
+
+// fibTask computes fib(n) and adds it to parent.
+type fibTask struct {
+	n      int
+	parent *frame
+}
+
+// frame is a join point: the sum of a task's children, delivered to its own
+// parent when the last child finishes.
+type frame struct {
+	parent  *frame
+	pending atomic.Int32 // children not finished
+	sum     atomic.Int64
+	done    chan int64 // root frame only: receives the result
+}
+
+// complete adds v to f and, if that was f's last child, passes f's sum up.
+func (f *frame) complete(v int64) {
+	for {
+		f.sum.Add(v)
+		if f.pending.Add(-1) != 0 {
+			return
+		}
+		if f.parent == nil {
+			f.done <- f.sum.Load()
+			return
+		}
+		v, f = f.sum.Load(), f.parent
+	}
+}
+
+// forkJoinPool runs fibTasks on a fixed set of worker goroutines.
+type forkJoinPool struct {
+	injector *deque.Injector[fibTask]
+	stealers []*deque.Stealer[fibTask]
+	idle     eventcount.EventCount // workers park here when they find nothing
+	spinning atomic.Int32          // woken workers still searching for a task
+	closed   atomic.Bool
+	wg       sync.WaitGroup
+}
+
+// newForkJoinPool starts w workers.
+func newForkJoinPool(w int) *forkJoinPool {
+	p := &forkJoinPool{injector: deque.NewInjector[fibTask]()}
+	workers := make([]*deque.Worker[fibTask], w)
+	for i := range workers {
+		workers[i] = deque.NewLIFO[fibTask]()
+		p.stealers = append(p.stealers, workers[i].Stealer())
+	}
+	for i, own := range workers {
+		p.wg.Add(1)
+		go p.work(i, own)
+	}
+	return p
+}
+
+// Fib computes fib(n) on the pool, one task per call of the recursion.
+func (p *forkJoinPool) Fib(n int) int64 {
+	root := &frame{done: make(chan int64, 1)}
+	root.pending.Store(1)
+	p.injector.Push(fibTask{n: n, parent: root})
+	p.idle.NotifyOne()
+	return <-root.done
+}
+
+// Close stops the workers once they are idle and waits for them.
+func (p *forkJoinPool) Close() {
+	p.closed.Store(true)
+	p.idle.NotifyAll()
+	p.wg.Wait()
+}
+
+// work is one worker's loop: find a task, run it; park when there is none.
+func (p *forkJoinPool) work(id int, own *deque.Worker[fibTask]) {
+	defer p.wg.Done()
+	rng := rand.New(rand.NewPCG(uint64(id), 1))
+	spinning := false
+	for {
+		if t, ok := p.find(id, own, rng); ok {
+			if spinning {
+				spinning = false
+				if p.spinning.Add(-1) == 0 {
+					p.idle.NotifyOne() // there may be more: pass the search on
+				}
+			}
+			p.run(own, t)
+			continue
+		}
+		if spinning {
+			// Stop spinning before the last look below: a push that saw
+			// us spinning (and so woke nobody) came before this, and the
+			// look after Prepare sees it.
+			spinning = false
+			p.spinning.Add(-1)
+		}
+		// Nothing anywhere: announce the wait, look once more (a push
+		// that came before the announcement is seen now, one after it
+		// notifies us), then sleep.
+		w := p.idle.Prepare()
+		if t, ok := p.find(id, own, rng); ok {
+			p.idle.Cancel(w)
+			p.run(own, t)
+			continue
+		}
+		if p.closed.Load() {
+			p.idle.Cancel(w)
+			return
+		}
+		_ = p.idle.Wait(context.Background(), w) // never cancelled: no error
+		spinning = true
+		p.spinning.Add(1)
+	}
+}
+
+// find returns a task from the worker's own deque, the injector or a
+// sibling, or false once every source was observed empty.
+func (p *forkJoinPool) find(id int, own *deque.Worker[fibTask], rng *rand.Rand) (fibTask, bool) {
+	if t, ok := own.Pop(); ok {
+		return t, true
+	}
+	for {
+		retry := false
+		switch t, st := p.injector.StealBatchAndPop(own); st {
+		case deque.Success:
+			return t, true
+		case deque.Retry:
+			retry = true
+		}
+		n := len(p.stealers)
+		start := rng.IntN(n)
+		for i := range n {
+			victim := (start + i) % n
+			if victim == id {
+				continue
+			}
+			switch t, st := p.stealers[victim].StealBatchAndPop(own); st {
+			case deque.Success:
+				return t, true
+			case deque.Retry:
+				retry = true
+			}
+		}
+		if !retry {
+			return fibTask{}, false
+		}
+		runtime.Gosched() // lost races only: let the winners run, then look again
+	}
+}
+
+// run executes t work-first: it keeps the n-1 branch and pushes the n-2
+// branch for itself or a thief, so each spawn costs one Push.
+func (p *forkJoinPool) run(own *deque.Worker[fibTask], t fibTask) {
+	for t.n >= 2 {
+		f := &frame{parent: t.parent}
+		f.pending.Store(2)
+		own.Push(fibTask{n: t.n - 2, parent: f})
+		if p.spinning.Load() == 0 {
+			p.idle.NotifyOne() // one atomic load unless a worker is parked
+		}
+		t = fibTask{n: t.n - 1, parent: f}
+	}
+	t.parent.complete(int64(t.n))
+}
+
+// Example_forkJoin runs the scheduler above on GOMAXPROCS workers.
+func Example_forkJoin() {
+	p := newForkJoinPool(runtime.GOMAXPROCS(0))
+	defer p.Close()
+	fmt.Println("fib(10) =", p.Fib(10))
+	fmt.Println("fib(24) =", p.Fib(24))
+	// Output:
+	// fib(10) = 55
+	// fib(24) = 46368
+}
