@@ -172,9 +172,10 @@ func (c *linChecker) illegal(h []porcupine.Operation) bool {
 // stays illegal. A group is either one operation that inserted or took no
 // item, or all operations connected through the items they inserted or
 // took (a push with the pop that returned its item). Removals are only
-// tried where they are monotone (see opClass): items are not removed while
-// an operation whose outcome needed a full structure remains, and a Close
-// is not removed while an outcome that needed it closed remains. The result
+// tried where they are monotone (see opClass): items are not removed if
+// they may have been held while an operation whose outcome needed a full
+// structure took effect, and a Close is not removed while an outcome that
+// needed it closed remains. The result
 // is 1-minimal under those removals.
 func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 	n := len(h)
@@ -229,6 +230,31 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 		}
 		return false
 	}
+	// disjointFromFull reports whether removing the items of group g
+	// cannot change the outcome of any remaining operation that needed a
+	// full structure: for each such operation f, g ran entirely before f
+	// was called or entirely after f returned, so g's items were not held
+	// at f's linearization point.
+	disjointFromFull := func(g []int) bool {
+		in := map[int]bool{}
+		for _, i := range g {
+			in[i] = true
+		}
+		for f := range h {
+			if !alive[f] || in[f] || classes[f]&classNeedsFull == 0 {
+				continue
+			}
+			before, after := true, true
+			for _, i := range g {
+				before = before && h[i].Return < h[f].Call
+				after = after && h[i].Call > h[f].Return
+			}
+			if !before && !after {
+				return false
+			}
+		}
+		return true
+	}
 	build := func(skip []int) []porcupine.Operation {
 		drop := map[int]bool{}
 		for _, i := range skip {
@@ -253,7 +279,7 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 			for _, i := range g {
 				cl |= classes[i]
 			}
-			if cl&classValue != 0 && remains(g, classNeedsFull) {
+			if cl&classValue != 0 && !disjointFromFull(g) {
 				continue
 			}
 			if cl&classClose != 0 && remains(g, classNeedsClosed) {

@@ -49,6 +49,18 @@ type Options struct {
 	// best. CheckQueue uses it only to check Len, when the queue has one.
 	Capacity int
 
+	// RelaxedFull lets a failed TryPush of a bounded queue be
+	// linearizable when the queue holds fewer than Capacity items, by at
+	// most the number of successful pushes and pops that overlap the
+	// TryPush in time. Ring queues that store values in place (Vyukov's,
+	// crossbeam's ArrayQueue, xbeam's SCQ-based Bounded) need it: a pop
+	// takes its value out at one instant but gives the slot back a few
+	// instructions later, and a push holds a slot between claiming and
+	// publishing it, so a TryPush in between sees no free slot. Without
+	// concurrency the queue must still be full at exactly Capacity (see
+	// FuzzQueue).
+	RelaxedFull bool
+
 	// Histories is the number of concurrent histories the linearizability
 	// checks record and verify. Default 400 with -short, 4000 without; a
 	// quarter of that under the race detector.
