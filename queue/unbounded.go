@@ -99,7 +99,11 @@ type Unbounded[T any] struct {
 	// loaded by consumers' emptiness check and by Len. It may run past tail
 	// by the number of consumers that raced past the emptiness check.
 	head atomicx.Uint64
-	_    atomicx.Pad
+	// tailSeen is a tail index some consumer read (a lower bound of tail,
+	// except after Close; see refreshTail). Stored and loaded by consumers
+	// only, so it shares head's line.
+	tailSeen atomicx.Uint64
+	_        atomicx.Pad
 
 	// tailSeg and headSeg are hints: a segment at or before the one that
 	// holds the next index to claim. Read without a pin by the fast paths
@@ -158,7 +162,7 @@ func (q *Unbounded[T]) TryPush(v T) bool {
 	t := q.tail.Add(1) - 1 // claims index t (or nothing, if the closed bit is set)
 	// A t with the closed bit never equals a live id.
 	if s.live.Load() == t>>segShift {
-		slot := &s.slots[t&segMask]
+		slot := s.slot(t)
 		slot.val = v
 		// Publishes val to the consumer of t, unless it abandoned t first.
 		if slot.state.Or(segWritten)&segAbandoned == 0 {
@@ -184,20 +188,21 @@ func (q *Unbounded[T]) Push(v T) error {
 // or (abandoned != nil) t's consumer abandoned the slot in that segment.
 func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 	var zero T
-	g := q.rec.pin()
 	if abandoned != nil {
 		// The consumer has left the slot for good: clearing val races with
 		// nobody, and we are the last to touch the slot.
-		abandoned.slots[t&segMask].val = zero
+		abandoned.slot(t).val = zero
 		q.segRelease(abandoned, t&segMask)
 		t = q.tail.Add(1) - 1
 	}
 	for t&unboundedClosed == 0 {
-		s := q.segFind(&q.tailSeg, t>>segShift, g)
-		slot := &s.slots[t&segMask]
+		s := q.tailSeg.Load()
+		if s.live.Load() != t>>segShift {
+			s = q.segFor(&q.tailSeg, t>>segShift, true)
+		}
+		slot := s.slot(t)
 		slot.val = v
 		if slot.state.Or(segWritten)&segAbandoned == 0 {
-			g.Unpin()
 			q.ev.NotifyOne()
 			return true
 		}
@@ -208,7 +213,6 @@ func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 	// Claimed after Close: undo the increment, so that tail goes back to
 	// the last real index and Len is exact once pushes stop.
 	q.tail.Add(^uint64(0))
-	g.Unpin()
 	return false
 }
 
@@ -217,14 +221,17 @@ func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 // spin for a producer that has claimed the head index and is storing its
 // item). It is safe for concurrent use.
 func (q *Unbounded[T]) TryPop() (T, bool) {
-	if q.head.Load() >= q.tailIndex() {
+	// Claim nothing on an empty queue. tailSeen is a lower bound of tail
+	// kept on the consumers' line, so that a consumer reads the producers'
+	// line only when it has caught up with what it last saw there.
+	if h := q.head.Load(); h >= q.tailSeen.Load() && !q.refreshTail(h) {
 		var zero T
 		return zero, false
 	}
 	s := q.headSeg.Load()
 	h := q.head.Add(1) - 1 // claims index h
 	if s.live.Load() == h>>segShift {
-		slot := &s.slots[h&segMask]
+		slot := s.slot(h)
 		if slot.state.Load()&segWritten != 0 { // the producer's val is visible
 			v := slot.val
 			var zero T
@@ -232,19 +239,36 @@ func (q *Unbounded[T]) TryPop() (T, bool) {
 			q.segRelease(s, h&segMask)
 			return v, true
 		}
+		return q.popSlow(h, s)
 	}
-	return q.popSlow(h)
+	return q.popSlow(h, nil)
+}
+
+// refreshTail reports whether index h is below tail, and records tail in
+// tailSeen. Racing consumers may store an older tail over a newer one; that
+// only costs another refresh. (After Close, tailSeen may exceed the tail
+// index by claims that were undone; a consumer that claims such an index
+// abandons it at once, and head passes tailSeen after at most that many.)
+func (q *Unbounded[T]) refreshTail(h uint64) bool {
+	t := q.tailIndex()
+	if h >= t {
+		return false
+	}
+	q.tailSeen.Store(t)
+	return true
 }
 
 // popSlow completes a pop that claimed index h and could not finish on the
-// fast path: the hint was not h's segment, or h's item is not there yet.
-func (q *Unbounded[T]) popSlow(h uint64) (T, bool) {
+// fast path: s (if not nil) is h's segment, where h's item is not there yet;
+// if s is nil, the hint was not h's segment.
+func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 	var zero T
-	g := q.rec.pin()
 	for {
-		s := q.segFind(&q.headSeg, h>>segShift, g)
+		if s == nil {
+			s = q.segFor(&q.headSeg, h>>segShift, false)
+		}
 		i := h & segMask
-		slot := &s.slots[i]
+		slot := s.slot(i)
 		var b atomicx.Backoff
 		for slot.state.Load()&segWritten == 0 && !b.ShouldPark() && h < q.tailIndex() {
 			// A producer owns h and is between its claim and its Or.
@@ -254,7 +278,6 @@ func (q *Unbounded[T]) popSlow(h uint64) (T, bool) {
 		if slot.state.Or(segAbandoned)&segWritten != 0 {
 			v := slot.val
 			slot.val = zero
-			g.Unpin()
 			q.segRelease(s, i)
 			return v, true
 		}
@@ -263,10 +286,13 @@ func (q *Unbounded[T]) popSlow(h uint64) (T, bool) {
 		// Empty if no index after h was claimed when we looked; every item
 		// below h belongs to a consumer already in flight.
 		if t := q.tailIndex(); t <= h+1 || q.head.Load() >= t {
-			g.Unpin()
 			return zero, false
 		}
+		s = q.headSeg.Load()
 		h = q.head.Add(1) - 1
+		if s.live.Load() != h>>segShift {
+			s = nil
+		}
 	}
 }
 
@@ -372,6 +398,23 @@ func (q *Unbounded[T]) closedAndDrained() bool {
 	return q.tail.Load()&unboundedClosed != 0 && q.head.Load() >= q.tailIndex()
 }
 
+// segFor returns segment number k, in which the caller holds an unfinished
+// index. It pins only for the walk: the result cannot be retired before the
+// caller finishes its slot, so it stays valid after the unpin.
+//
+// A producer (prelink) that reaches a segment with no successor links one
+// in advance, so that the producers that cross into it next find it there
+// instead of all taking a segment from the recycler and racing to link it.
+func (q *Unbounded[T]) segFor(hint *atomicx.Pointer[segment[T]], k uint64, prelink bool) *segment[T] {
+	g := q.rec.pin()
+	s := q.segFind(hint, k, g)
+	if prelink && s.next.Load() == nil {
+		q.segExtend(s, g)
+	}
+	g.Unpin()
+	return s
+}
+
 // segFind returns segment number k, walking from the hint (or from oldest,
 // if the hint has moved past k) and linking new segments as needed, and
 // moves the hint forward to it. The caller holds an unfinished index in
@@ -419,7 +462,7 @@ func (q *Unbounded[T]) segExtend(s *segment[T], g *segGuard) *segment[T] {
 // it. If the retire scan is waiting on this slot, or it is the last slot,
 // the scan continues from here.
 func (q *Unbounded[T]) segRelease(s *segment[T], i uint64) {
-	if s.slots[i].state.Or(segDone)&segRetire != 0 || i == segMask {
+	if s.slot(i).state.Or(segDone)&segRetire != 0 || i == segMask {
 		q.segScan(s, i)
 	}
 }
@@ -434,7 +477,10 @@ func (q *Unbounded[T]) segScan(s *segment[T], i uint64) {
 		start = 0
 	}
 	for j := start; j < segMask; j++ {
-		if s.slots[j].state.Or(segRetire)&segDone == 0 {
+		st := &s.slot(j).state
+		// The load skips the Or (a locked instruction) on slots already
+		// done, which is nearly all of them: segDone is never cleared.
+		if st.Load()&segDone == 0 && st.Or(segRetire)&segDone == 0 {
 			return // slot j's finisher sees segRetire and takes over
 		}
 	}

@@ -88,6 +88,20 @@ type segment[T any] struct {
 	slots    [segSize]segSlot[T]
 }
 
+// segSpread is log2 of the number of regions that consecutive indices are
+// spread over within a segment (Nikolaev's cache remap, DISC 2019, section
+// 5): index i of a segment lives at position (i mod 8)*(segSize/8) + i/8,
+// so the 8 indices that goroutines claim one after another are 2 KiB (for
+// 16-byte slots) apart instead of sharing a cache line, and concurrent
+// operations on neighbouring indices do not contend for one line.
+const segSpread = 3
+
+// slot returns the slot of index i (any index: only i mod segSize counts).
+func (s *segment[T]) slot(i uint64) *segSlot[T] {
+	i &= segMask
+	return &s.slots[(i&(1<<segSpread-1))<<(segShift-segSpread)|i>>segSpread]
+}
+
 // segBytes is the size of one segment for element type T.
 func segBytes[T any]() uintptr { return unsafe.Sizeof(segment[T]{}) }
 

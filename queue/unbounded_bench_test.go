@@ -1,0 +1,82 @@
+package queue_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/queue"
+)
+
+// unboundedBlocking adapts an Unbounded to bench.BlockingQueue: Push never
+// waits, Pop parks while the queue is empty.
+type unboundedBlocking struct{ q *queue.Unbounded[uint64] }
+
+func (u unboundedBlocking) Push(v uint64) { _ = u.q.Push(v) }
+
+func (u unboundedBlocking) Pop() uint64 {
+	v, _ := u.q.Pop(context.Background())
+	return v
+}
+
+// unboundedBenchImpls returns queue.Unbounded beside the peers the issue
+// names: lscq (uint64 and pointer), xsync UMPSCQueue (mpsc only, it has one
+// consumer) and the Go channel.
+func unboundedBenchImpls() []*bench.Impl {
+	return []*bench.Impl{
+		{
+			Name:        "xbeam-unbounded",
+			Doc:         "queue.Unbounded[uint64]",
+			NewTry:      func() bench.TryQueue { return queue.NewUnbounded[uint64]() },
+			NewBlocking: func() bench.BlockingQueue { return unboundedBlocking{queue.NewUnbounded[uint64]()} },
+		},
+		bench.LSCQUint64Impl(),
+		bench.LSCQPointerImpl(),
+		bench.XsyncUMPSCImpl(),
+		bench.ChanImpl(),
+		bench.SelectChanImpl(),
+	}
+}
+
+func BenchmarkUnboundedSPSC(b *testing.B) {
+	bench.Run(b, bench.SPSC, unboundedBenchImpls(), nil)
+}
+
+func BenchmarkUnboundedMPSC(b *testing.B) {
+	bench.Run(b, bench.MPSC, unboundedBenchImpls(), bench.Ps())
+}
+
+func BenchmarkUnboundedMPMC(b *testing.B) {
+	bench.Run(b, bench.MPMC, unboundedBenchImpls(), bench.Ps())
+}
+
+func BenchmarkUnboundedMPMCBlocking(b *testing.B) {
+	bench.Run(b, bench.MPMCBlocking, unboundedBenchImpls(), bench.Ps())
+}
+
+// BenchmarkUnboundedPairs measures one goroutine per P alternating TryPush
+// and TryPop, for uint64 and for a 32-byte struct stored by value, against
+// lscq's pointer queue, which must box a struct (an allocation per item).
+func BenchmarkUnboundedPairs(b *testing.B) {
+	b.Run("impl=xbeam-unbounded/T=uint64", func(b *testing.B) {
+		q := queue.NewUnbounded[uint64]()
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				q.TryPush(1)
+				q.TryPop()
+			}
+		})
+	})
+	b.Run("impl=xbeam-unbounded/T=item32", func(b *testing.B) {
+		q := queue.NewUnbounded[unboundedItem32]()
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			v := unboundedItem32{1, 2, 3, 4}
+			for pb.Next() {
+				q.TryPush(v)
+				q.TryPop()
+			}
+		})
+	})
+}
