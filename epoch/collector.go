@@ -40,9 +40,10 @@ const (
 // pinned at the time of the Defer is still pinned.
 //
 // The algorithm is Fraser's epoch-based reclamation (K. Fraser, "Practical
-// Lock-Freedom", PhD thesis, Cambridge 2004, section 5.2.3) as engineered
-// by crossbeam-epoch (A. Turon, "Lock-freedom without garbage collection",
-// 2015): a global epoch; each participant announces, while pinned, the
+// Lock-Freedom", PhD thesis, University of Cambridge, 2004, technical report
+// UCAM-CL-TR-579, the epoch-based garbage collector of its implementation
+// chapter) as engineered by crossbeam-epoch (A. Turon, "Lock-freedom without
+// garbage collection", 2015; crates.io/crates/crossbeam-epoch): a global epoch; each participant announces, while pinned, the
 // global epoch it read when it pinned; garbage is collected in per-handle
 // bags that are sealed with the global epoch and may run once the global
 // epoch is two steps past that tag. The global epoch advances from e to e+1
@@ -233,7 +234,7 @@ func (c *Collector) Flush() {
 	defer c.flushMu.Unlock()
 	for i, n := uint64(0), c.reg.len(); i < n; i++ {
 		if h := c.reg.at(i); h != nil {
-			h.seal()
+			h.seal(c)
 		}
 	}
 	// Every bag sealed above carries a tag <= target-2.

@@ -3,6 +3,7 @@ package epoch_test
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/xbeam/xbeam/epoch"
@@ -294,5 +295,63 @@ func TestUnregisterHandsOverGarbage(t *testing.T) {
 	c.Flush()
 	if ran != 3 || c.Pending() != 0 {
 		t.Fatalf("ran = %d, Pending = %d; want 3, 0", ran, c.Pending())
+	}
+}
+
+// TestChurn registers, pins, defers and unregisters handles from several
+// goroutines while others flush and read Pending: every function runs
+// once (run it with -race: Flush reads participants that are being
+// unregistered).
+func TestChurn(t *testing.T) {
+	rounds := 2000
+	if testing.Short() {
+		rounds = 300
+	}
+	c := epoch.NewCollector()
+	var ran atomic.Int64
+	var stop sync.WaitGroup
+	done := make(chan struct{})
+	for range 2 {
+		stop.Add(1)
+		go func() {
+			defer stop.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				c.Flush()
+				if c.Pending() < 0 {
+					panic("negative Pending")
+				}
+			}
+		}()
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				h := c.Register()
+				g := h.Pin()
+				for range 3 {
+					g.Defer(func() { ran.Add(1) })
+				}
+				g.Unpin()
+				h.Unregister()
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	stop.Wait()
+	c.Flush()
+	if got, want := ran.Load(), int64(4*rounds*3); got != want {
+		t.Fatalf("%d deferred functions ran, want %d", got, want)
+	}
+	if p := c.Pending(); p != 0 {
+		t.Fatalf("Pending = %d, want 0", p)
 	}
 }

@@ -31,7 +31,7 @@ func (g *Guard) Defer(fn func()) {
 	if fn == nil {
 		panic("epoch: Defer of a nil function")
 	}
-	h.defer_(fn)
+	h.addDeferred(fn)
 }
 
 // Unpin ends one pin of g (pins of a Handle nest; the guard stays pinned

@@ -57,7 +57,9 @@ type Handle struct {
 	// deferred counts the functions deferred through this handle. Written
 	// under bagMu; read by Pending.
 	deferred atomicx.Uint64
-	_        atomicx.Pad
+	// No trailing pad: whatever follows (the next pooled participant, or
+	// another heap object) starts with its own padding or holds nothing
+	// hot; the cold fields above may share a line with it.
 }
 
 // init sets up h as a participant of c and registers it.
@@ -134,24 +136,27 @@ func (h *Handle) pinSlow() *Guard {
 // bags. h is pinned.
 func (h *Handle) collect() {
 	c := h.c
-	h.seal()
+	h.seal(c)
 	c.tryAdvance(scanBudget)
 	if c.global.Load() >= c.expireAt.Load() {
 		c.collect(collectSteps, false)
 	}
 }
 
-// seal hands h's bag, if it holds anything, to the collector's queue.
-func (h *Handle) seal() {
+// seal hands h's bag, if it holds anything, to the queue of h's collector
+// c. It takes c from the caller because Flush may seal h while its owner
+// unregisters it (and clears h.c).
+func (h *Handle) seal(c *Collector) {
 	h.bagMu.Lock()
 	if b := h.bag; b != nil && b.n > 0 {
-		h.bag = h.c.push(b)
+		h.bag = c.push(b)
 	}
 	h.bagMu.Unlock()
 }
 
-// defer_ adds fn to h's bag, sealing the bag when it is full.
-func (h *Handle) defer_(fn func()) {
+// addDeferred adds fn to h's bag, sealing the bag when it is full; h is
+// pinned.
+func (h *Handle) addDeferred(fn func()) {
 	h.bagMu.Lock()
 	b := h.bag
 	if b == nil {
@@ -178,10 +183,8 @@ func (h *Handle) Unregister() {
 		panic("epoch: Unregister of a handle that is not registered")
 	case h.depth() != 0:
 		panic("epoch: Unregister while pinned: every Pin needs its Unpin first")
-	case h.kind != kindRegistered:
-		panic("epoch: Unregister of a handle that Register did not return")
 	}
-	h.seal()
+	h.seal(c)
 	h.bagMu.Lock()
 	c.dead.Add(h.deferred.Load())
 	h.deferred.Store(0)
