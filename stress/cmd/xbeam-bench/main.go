@@ -320,12 +320,20 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 
 	prog := newProgress(stderr, len(cells)*o.count, o.progressTerm, o.quiet)
 	for k := range o.count {
-		for _, c := range cells {
+		for i, c := range cells {
 			prog.start(fmt.Sprintf("%s P=%d %s", c.w.Name, c.p, c.impl.Name), k)
 			runtime.GC()
 			r := c.w.Run(c.impl, bench.Config{Items: c.items, P: c.p, Deadline: o.duration})
 			c.runs = append(c.runs, r)
 			prog.done(r)
+			if k == o.count-1 && i+1 < len(cells) && cells[i+1].w != c.w {
+				// A workload is complete: write what there is, so that
+				// an interrupted run leaves its finished workloads.
+				if _, err := newReport(meta, cells[:i+1]).write(o.out, o.format); err != nil {
+					fmt.Fprintln(stderr, "xbeam-bench:", err)
+					return 1
+				}
+			}
 		}
 	}
 	prog.finish()
