@@ -319,16 +319,22 @@ func (c *Collector) tryAdvance(budget int) advanceResult {
 		end = i + uint64(budget)
 	}
 	want := g<<1 | pinnedBit
-	for ; i < end; i++ {
-		h := c.reg.at(i)
-		if h == nil {
-			continue
-		}
-		if st := h.state.Load(); st&pinnedBit != 0 && st != want {
-			// Lagging: remember it, so that the next attempt starts here
-			// instead of re-reading everyone before it.
-			c.scan.CompareAndSwap(s, g<<idxBits|i)
-			return advanceBlocked
+	for i < end {
+		// One chunk of the registry at a time.
+		k, off := locate(i)
+		chunk := *c.reg.chunks[k].Load()
+		stop := min(uint64(len(chunk)), off+(end-i))
+		for ; off < stop; off, i = off+1, i+1 {
+			h := chunk[off].Load()
+			if h == nil {
+				continue
+			}
+			if st := h.state.Load(); st&pinnedBit != 0 && st != want {
+				// Lagging: remember it, so that the next attempt starts
+				// here instead of re-reading everyone before it.
+				c.scan.CompareAndSwap(s, g<<idxBits|i)
+				return advanceBlocked
+			}
 		}
 	}
 	if i < n {

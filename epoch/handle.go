@@ -48,7 +48,10 @@ type Handle struct {
 	guard Guard // the owner's guard; guard.h == this handle
 	kind  uint8
 	idx   uint64 // slot in c.reg
-	_     atomicx.Pad
+	// seen is the global epoch after this participant's last amortized
+	// collection; owner only (for a pooled participant: its claimers).
+	seen uint64
+	_    atomicx.Pad
 
 	// bagMu guards bag: the owner fills it in Defer, Flush seals it from any
 	// goroutine.
@@ -134,11 +137,23 @@ func (h *Handle) pinSlow() *Guard {
 // collect is the amortized work of a pin: seal the handle's bag, try to
 // advance the global epoch by one bounded scan step, and run a few expired
 // bags. h is pinned.
+//
+// The advance attempt is skipped when the global epoch moved since this
+// participant's last collection: another participant is advancing it. So
+// the epoch advances about once per pinsBetweenCollect pins of the busiest
+// participant rather than once per pinsBetweenCollect pins of each, and the
+// global epoch's cache line, which every Pin reads, changes that much less
+// often (crossbeam-epoch attempts on every 128th pin of every thread).
 func (h *Handle) collect() {
 	c := h.c
 	h.seal(c)
-	c.tryAdvance(scanBudget)
-	if c.global.Load() >= c.expireAt.Load() {
+	g := c.global.Load()
+	if g == h.seen {
+		c.tryAdvance(scanBudget)
+		g = c.global.Load()
+	}
+	h.seen = g
+	if g >= c.expireAt.Load() {
 		c.collect(collectSteps, false)
 	}
 }
