@@ -463,5 +463,6 @@ func hammerDeque(newDeque func() Deque, flavor Flavor, thieves, popPct int, o Op
 		}
 	}
 	ta.check(vs)
+	o.Stats.addRound(progress.Load())
 	return vs.err()
 }

@@ -218,6 +218,7 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 		}
 	}
 	ta.check(vs)
+	o.Stats.addRound(progress.Load())
 	return vs.err()
 }
 

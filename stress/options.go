@@ -76,6 +76,9 @@ type Options struct {
 	// the test (an unknown verdict is not a pass). Default 60s.
 	CheckTimeout time.Duration
 
+	// Stats, if not nil, receives counts of the work done (see Stats).
+	Stats *Stats
+
 	// ErrClosed is the error a blocking queue returns once closed (for
 	// example queue.ErrClosed), compared with errors.Is. Required by
 	// CheckBlockingQueueLinearizable, unused elsewhere.

@@ -284,6 +284,7 @@ func hammerQueue(q Queue, producers, consumers int, o Options, round uint64) err
 		}
 	}
 	ta.check(vs)
+	o.Stats.addRound(progress.Load())
 	if hasLen {
 		if n := ln.Len(); n != 0 {
 			vs.add("Len() = %d after the queue was drained", n)
