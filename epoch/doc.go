@@ -34,10 +34,12 @@
 // # Progress
 //
 // Pin and Unpin of a Handle are wait-free and allocate nothing: one atomic
-// store each on the handle's own cache line, plus a load of the global epoch.
+// store each on the handle's own cache line, plus a load of the global epoch
+// in Pin; nested pins touch no shared memory at all.
 // Collector.Pin is lock-free in the common case (a CAS on a pooled
-// participant, another slot on contention) and takes a lock only when more
-// goroutines are pinned through it at once than the pool has participants.
+// participant, another slot on contention) and takes a lock only to add a
+// participant when more goroutines are pinned through it at once than ever
+// before.
 // Every 128th outermost pin of a participant (K = pinsBetweenCollect) also
 // does the amortized work: it tries to advance the global epoch, reading at
 // most 128 participant slots and resuming next time where it stopped, so the
@@ -95,7 +97,10 @@
 //     (tagged with the epoch it is for) in one atomic word; the next attempt,
 //     by any goroutine, resumes there, and a lagging participant is
 //     re-checked first. Pin's amortized cost stays flat from 1 to 1,024
-//     registered handles.
+//     registered handles. And a participant skips its attempt when the epoch
+//     moved since its previous one (someone else is advancing), so the
+//     epoch's cache line, read by every Pin, changes about once per 128 pins
+//     of the busiest participant instead of once per 128 pins of each.
 //   - Participants: an index table with slot reuse rather than a linked
 //     list with lazy unlinking, so Unregister frees the slot at once and the
 //     table is as large as the most handles registered at one time.
@@ -103,9 +108,10 @@
 //     thread-local handle it claims one of a fixed pool of pre-registered,
 //     padded participants with one CAS, at a slot chosen by hashing the
 //     address of a stack variable (goroutine-affine and free to compute),
-//     falling back to other slots, and to a locked overflow list only when
-//     all are taken. A million goroutines that pin once each add no
-//     participants.
+//     falling back to other slots, then to overflow participants claimed the
+//     same way, adding one (under a lock) only when all are taken. A million
+//     goroutines that pin once each add no participants beyond the most
+//     pinned at once.
 //   - Garbage: crossbeam's sealed bags go to a lock-free queue; here they go
 //     to a mutex-guarded list, touched once per bag of 64 functions (or per
 //     K pins), never per Defer, with a try-lock on the amortized path.
