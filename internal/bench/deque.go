@@ -62,6 +62,9 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 		pushed, popped := &in[0], &out[cfg.P]
 		for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
 			for end := min(v+dequeRound, uint64(cfg.Items)+1); v < end; v++ {
+				if cfg.Work > 0 {
+					pushed.work(cfg.Work, v)
+				}
 				d.Push(v)
 				pushed.n++
 				pushed.sum += v
@@ -73,6 +76,9 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 				}
 				popped.n++
 				popped.sum += x
+				if cfg.Work > 0 {
+					popped.work(cfg.Work, x)
+				}
 			}
 		}
 	})
@@ -87,6 +93,9 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 				case StealSuccess:
 					t.n++
 					t.sum += x
+					if cfg.Work > 0 {
+						t.work(cfg.Work, x)
+					}
 					fails = 0
 					continue
 				case StealEmpty:

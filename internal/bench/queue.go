@@ -44,6 +44,9 @@ func runTryQueue(q TryQueue, cfg Config, producers, consumers int) Result {
 			<-g.start
 			t := &in[i]
 			for v := lo; v <= hi && !g.stop.Load(); v++ {
+				if cfg.Work > 0 {
+					t.work(cfg.Work, v)
+				}
 				for fails := 1; !q.TryPush(v); fails++ {
 					if fails%yieldEvery == 0 {
 						if g.abort.Load() {
@@ -66,6 +69,9 @@ func runTryQueue(q TryQueue, cfg Config, producers, consumers int) Result {
 				if v, ok := q.TryPop(); ok {
 					t.n++
 					t.sum += v
+					if cfg.Work > 0 {
+						t.work(cfg.Work, v)
+					}
 					fails = 0
 					continue
 				}
@@ -114,6 +120,9 @@ func runBlockingQueue(q BlockingQueue, cfg Config, producers, consumers int) Res
 			<-g.start
 			t := &in[i]
 			for v := lo; v <= hi && !g.stop.Load(); v++ {
+				if cfg.Work > 0 {
+					t.work(cfg.Work, v)
+				}
 				q.Push(v)
 				t.n++
 				t.sum += v
@@ -131,6 +140,9 @@ func runBlockingQueue(q BlockingQueue, cfg Config, producers, consumers int) Res
 				}
 				t.n++
 				t.sum += v
+				if cfg.Work > 0 {
+					t.work(cfg.Work, v)
+				}
 			}
 		})
 	}

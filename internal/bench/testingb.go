@@ -43,17 +43,45 @@ func Run(b *testing.B, w *Workload, impls []*Impl, ps []int) {
 	}
 }
 
+// RunWork is Run with a work knob: one more level of sub-benchmarks,
+// impl=NAME/P=N/work=W, for each amount of local work per item in works
+// (see Config.Work).
+func RunWork(b *testing.B, w *Workload, impls []*Impl, ps, works []int) {
+	if w.FixedP != 0 {
+		ps = []int{w.FixedP}
+	}
+	for _, impl := range impls {
+		if !w.Supports(impl) {
+			continue
+		}
+		for _, p := range ps {
+			for _, work := range works {
+				b.Run(fmt.Sprintf("impl=%s/P=%d/work=%d", impl.Name, p, work), func(b *testing.B) {
+					RunConfig(b, w, impl, Config{P: p, Work: work})
+				})
+			}
+		}
+	}
+}
+
 // RunOne runs w once on impl with b.N items and parallelism p, with no
 // deadline. It reports ns/op and Mops/s over the measured span (goroutine
 // start-up and the final checks excluded), allocations, and fails b if the
 // run fails its check.
 func RunOne(b *testing.B, w *Workload, impl *Impl, p int) {
+	RunConfig(b, w, impl, Config{P: p})
+}
+
+// RunConfig is RunOne with the rest of a Config (Work, Deadline, Timeout);
+// cfg.Items is replaced by b.N.
+func RunConfig(b *testing.B, w *Workload, impl *Impl, cfg Config) {
 	b.ReportAllocs()
+	cfg.Items = b.N
 	b.ResetTimer()
-	r := w.Run(impl, Config{Items: b.N, P: p})
+	r := w.Run(impl, cfg)
 	b.StopTimer()
 	if r.Err != nil {
-		b.Fatalf("%s impl=%s P=%d: FAIL: %v", w.Name, impl.Name, p, r.Err)
+		b.Fatalf("%s impl=%s P=%d: FAIL: %v", w.Name, impl.Name, cfg.P, r.Err)
 	}
 	if r.Ops > 0 {
 		b.ReportMetric(float64(r.Elapsed.Nanoseconds())/float64(r.Ops), "ns/op")

@@ -23,6 +23,13 @@ type Config struct {
 	// consumers still drain, so the checks stay exact. Result.Truncated then
 	// reports it.
 	Deadline time.Duration
+	// Work, if positive, is the local work done per item outside the
+	// structure: that many rounds of a xorshift step by each producer
+	// before it pushes and by each consumer after it pops (queue
+	// workloads), or by the deque-steal owner before each push and by
+	// whoever takes an item. It shows how an implementation fares when the
+	// structure is not the only thing the goroutines do.
+	Work int
 	// Timeout, if positive, declares the run stuck that long after the start
 	// (default: Deadline plus one minute, or ten minutes without a
 	// Deadline). A stuck run returns an error; goroutines blocked inside a
@@ -214,7 +221,20 @@ func split(items, n, i int) (lo, hi uint64) {
 // tally is one goroutine's count and sum, alone on its cache lines.
 type tally struct {
 	n, sum uint64
-	_      [128 - 16]byte
+	sink   uint64 // the result of the local work, so that it is not optimized away
+	_      [128 - 24]byte
+}
+
+// work runs n rounds of local work seeded with v and folds the result into
+// t.sink.
+func (t *tally) work(n int, v uint64) {
+	x := v | 1
+	for range n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	t.sink += x
 }
 
 func total(ts []tally) (n, sum uint64) {

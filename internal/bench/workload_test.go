@@ -275,6 +275,27 @@ func TestRunOneReportsMetrics(t *testing.T) {
 	}
 }
 
+// TestWork: local work per item changes nothing about conservation.
+func TestWork(t *testing.T) {
+	for _, w := range []*bench.Workload{bench.SPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeSteal} {
+		for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.XsyncMPMCImpl(), bench.MutexDequeImpl()} {
+			if !w.Supports(impl) {
+				continue
+			}
+			r := w.Run(impl, bench.Config{Items: 2000, P: 2, Work: 50})
+			if r.Err != nil || r.Ops != 2000 {
+				t.Errorf("%s %s work=50: Ops = %d, Err = %v", w.Name, impl.Name, r.Ops, r.Err)
+			}
+		}
+	}
+	res := testing.Benchmark(func(b *testing.B) {
+		bench.RunConfig(b, bench.MPSC, bench.XsyncMPMCImpl(), bench.Config{P: 2, Work: 10})
+	})
+	if res.Extra["Mops/s"] <= 0 {
+		t.Errorf("RunConfig with Work: %+v", res)
+	}
+}
+
 func TestWorkloadByName(t *testing.T) {
 	for _, w := range bench.Workloads() {
 		if got := bench.WorkloadByName(w.Name); got != w {

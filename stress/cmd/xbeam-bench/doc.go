@@ -74,5 +74,12 @@
 //	benchstat old.txt new.txt
 //
 // benchstat can also compare implementations within one file by treating
-// the impl key as the column: benchstat -col /impl new.txt.
+// the impl key as the column: benchstat -col /impl new.txt. The package
+// internal/bench/xbeamimpl holds the whole side-by-side matrix as testing.B
+// benchmarks (BenchmarkSPSC ... BenchmarkCounterShared, every peer and every
+// xbeam structure), and BenchmarkMPMCWork adds the work=W knob (local work
+// per item, the -work flag here):
+//
+//	go test -run '^$' -bench . -count 10 ./internal/bench/xbeamimpl | tee new.txt
+//	benchstat -col /impl new.txt
 package main

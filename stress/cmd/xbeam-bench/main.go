@@ -30,6 +30,7 @@ type options struct {
 	items        int   // queue and deque workloads
 	loopItems    int   // epoch-pin and counter-shared
 	forkDepth    int   // fork-join: 2^forkDepth leaves
+	work         int   // local work per item (bench.Config.Work)
 	duration     time.Duration
 	count        int
 	out          string
@@ -68,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	loopItems := fs.Int("loop-items", 50_000_000, "pairs or adds per epoch-pin or counter-shared run")
 	forkDepth := fs.Int("fork-depth", 20, "fork-join tree depth: 2^depth leaves (BENCHMARKS.md: 25)")
 	duration := fs.Duration("duration", time.Second, "producers (and every other source of work) stop after this even if items remain (BENCHMARKS.md: 1.5s)")
+	work := fs.Int("work", 0, "local work per item outside the structure (xorshift rounds by producer and consumer; queue and deque-steal workloads)")
 	count := fs.Int("count", 1, "runs per cell; the table shows the median")
 	out := fs.String("out", filepath.Join("out", "bench"), "output folder")
 	format := fs.String("format", "svg", "chart format: svg or png")
@@ -101,7 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 	}
 
-	o := &options{items: *items, loopItems: *loopItems, forkDepth: *forkDepth,
+	o := &options{items: *items, loopItems: *loopItems, forkDepth: *forkDepth, work: *work,
 		duration: *duration, count: *count, out: *out, format: *format, quiet: *quiet}
 	var err error
 	if o.workloads, err = pickWorkloads(*workloads); err != nil {
@@ -129,6 +131,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-fork-depth: %d is not in [0, 40]", o.forkDepth)
 	case o.duration <= 0:
 		return nil, fmt.Errorf("-duration: %v is not positive", o.duration)
+	case o.work < 0:
+		return nil, fmt.Errorf("-work: %d is negative", o.work)
 	case o.count < 1:
 		return nil, fmt.Errorf("-count: %d is below 1", o.count)
 	case o.format != "svg" && o.format != "png":
@@ -323,7 +327,7 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 		for i, c := range cells {
 			prog.start(fmt.Sprintf("%s P=%d %s", c.w.Name, c.p, c.impl.Name), k)
 			runtime.GC()
-			r := c.w.Run(c.impl, bench.Config{Items: c.items, P: c.p, Deadline: o.duration})
+			r := c.w.Run(c.impl, bench.Config{Items: c.items, P: c.p, Deadline: o.duration, Work: o.work})
 			c.runs = append(c.runs, r)
 			prog.done(r)
 			if k == o.count-1 && i+1 < len(cells) && cells[i+1].w != c.w {

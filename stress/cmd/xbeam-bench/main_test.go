@@ -52,12 +52,12 @@ func readCSV(t *testing.T, path string) []map[string]string {
 func TestSmoke(t *testing.T) {
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	args := []string{"-items", "600", "-loop-items", "600", "-fork-depth", "6", "-p", "1,2", "-blocking-p", "3", "-out", dir, "-q"}
+	args := []string{"-work", "3", "-items", "600", "-loop-items", "600", "-fork-depth", "6", "-p", "1,2", "-blocking-p", "3", "-out", dir, "-q"}
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
 	out := stdout.String()
-	for _, want := range []string{"GOMAXPROCS:", "Go:", "machine:", "command:", "go run ./stress/cmd/xbeam-bench -items 600", "mpmc: P producers", "wrote "} {
+	for _, want := range []string{"GOMAXPROCS:", "Go:", "machine:", "command:", "go run ./stress/cmd/xbeam-bench -work 3 -items 600", "work 3,", "mpmc: P producers", "wrote "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
@@ -172,7 +172,7 @@ func TestFlags(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"-p", "0"}, {"-p", "x"}, {"-workloads", "nope"}, {"-impls", "nope"}, {"-items", "0"},
-		{"-duration", "0s"}, {"-format", "gif"}, {"-preset", "nope"}, {"extra"}, {"-count", "0"},
+		{"-duration", "0s"}, {"-work", "-1"}, {"-format", "gif"}, {"-preset", "nope"}, {"extra"}, {"-count", "0"},
 	} {
 		if _, err := parseFlags(bad, &stderr); err == nil {
 			t.Errorf("parseFlags(%q): no error", bad)

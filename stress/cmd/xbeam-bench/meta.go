@@ -30,8 +30,8 @@ func collectMeta(o *options) meta {
 		GoVersion:  runtime.Version(),
 		Platform:   runtime.GOOS + "/" + runtime.GOARCH,
 		Command:    o.cmdline,
-		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, producers stop after %v, median of %d",
-			o.items, o.loopItems, o.forkDepth, o.duration, o.count),
+		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, work %d, producers stop after %v, median of %d",
+			o.items, o.loopItems, o.forkDepth, o.work, o.duration, o.count),
 	}
 }
 
