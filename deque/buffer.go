@@ -1,7 +1,5 @@
 package deque
 
-import "github.com/xbeam/xbeam/atomicx"
-
 const (
 	// minCap is the smallest buffer a Worker uses; it never shrinks below.
 	minCap = 64
@@ -32,7 +30,7 @@ type slot[T any] struct {
 	// and both sides' accesses to top are sequentially consistent, which is
 	// what makes this a Dekker-style handshake: either the owner sees the
 	// count, or the thief's claim (ordered after its increment) fails.
-	readers atomicx.Int32
+	readers i32
 }
 
 // buffer is a power-of-two ring of slots indexed by the low bits of the

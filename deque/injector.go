@@ -30,7 +30,7 @@ type injectorSlot[T any] struct {
 	// the pusher after it wrote val, awaited by the stealer before it reads
 	// val. Positions are never reused, so a recycled block's stale stamps
 	// never match and need no reset.
-	stamp atomicx.Uint64
+	stamp u64
 }
 
 // block is a node of the Injector's linked list of slot arrays.
@@ -76,7 +76,7 @@ type Injector[T any] struct {
 	// headIndex is (position << shift) | hasNext of the oldest item:
 	// CAS by stealers (their claim), stored by the stealer that moves to
 	// the next block.
-	headIndex atomicx.Uint64
+	headIndex u64
 	// headBlock is the block of headIndex: stored by the stealer that
 	// moves to the next block, loaded by stealers.
 	headBlock atomicx.Pointer[block[T]]
@@ -84,7 +84,7 @@ type Injector[T any] struct {
 	// tailIndex is position << shift of the next free slot: CAS by
 	// pushers (their reservation), advanced past the end position by the
 	// pusher that linked the next block.
-	tailIndex atomicx.Uint64
+	tailIndex u64
 	// tailBlock is the block of tailIndex: stored by the pusher that
 	// linked the next block, loaded by pushers.
 	tailBlock atomicx.Pointer[block[T]]

@@ -74,11 +74,11 @@ type shared[T any] struct {
 	// top is the index of the oldest item. Stealers advance it with a CAS
 	// (their claim); the FIFO owner advances it with an Add, and the LIFO
 	// owner with a CAS when it races for the last item. Everyone loads it.
-	top atomicx.Uint64
+	top u64
 	_   atomicx.Pad
 	// bottom is one past the newest item. Written by the owner only;
 	// loaded by stealers to see whether anything is left.
-	bottom atomicx.Uint64
+	bottom u64
 	// buf is the current buffer. Written by the owner (resize); loaded by
 	// stealers, pinned.
 	buf atomicx.Pointer[buffer[T]]

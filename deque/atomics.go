@@ -1,0 +1,28 @@
+package deque
+
+import "github.com/xbeam/xbeam/atomicx"
+
+// u64 and i32 are atomicx.Uint64 and atomicx.Int32 behind methods of this
+// package, for the fields that the generic fast paths touch.
+//
+// Why: a generic method is compiled (as a shape instantiation) in the
+// package that instantiates it, the user's. There, with Go 1.26, a call to a
+// non-generic method of a package the user does not import itself, such as
+// atomicx.(*Uint64).Store, is not inlined: the owner's Push and Pop made
+// three real calls per operation (seen with go tool objdump). A call to a
+// non-generic method of this package, which the user does import, is
+// inlined, together with the atomicx call inside it.
+//
+// Each method is the atomicx operation of the same name: sequentially
+// consistent, passing the chaos point under the xbeam_chaos tag.
+type u64 struct{ v atomicx.Uint64 }
+
+func (x *u64) Load() uint64                        { return x.v.Load() }
+func (x *u64) Store(val uint64)                    { x.v.Store(val) }
+func (x *u64) Add(delta uint64) uint64             { return x.v.Add(delta) }
+func (x *u64) CompareAndSwap(old, new uint64) bool { return x.v.CompareAndSwap(old, new) }
+
+type i32 struct{ v atomicx.Int32 }
+
+func (x *i32) Load() int32           { return x.v.Load() }
+func (x *i32) Add(delta int32) int32 { return x.v.Add(delta) }
