@@ -12,14 +12,15 @@ import (
 )
 
 // victim is an object that pinned readers use while writers retire it.
-// payload and check are plain fields, written before the object is
-// published (and, in Defer mode, poisoned by the deferred free): if epoch
-// let a free or a reuse happen while a reader still held the object, the
-// race detector reports the conflicting plain accesses, and without it the
-// reader sees check != ^payload, freed set, or gen changed.
+// If epoch let a free or a reuse happen while a reader still held the
+// object, the reader sees check != ^payload, freed set, or gen changed;
+// and plain, a field written with plain stores before the object is
+// published and when it is freed or reused and read with plain loads by
+// readers, makes the race detector report the missing happens-before edge.
 type victim struct {
-	payload int
-	check   int
+	plain   int
+	payload atomicx.Int64
+	check   atomicx.Int64
 	freed   atomicx.Bool   // set by the deferred free (Defer mode)
 	gen     atomicx.Uint64 // bumped each time the Pool hands it out (Pool mode)
 	frees   atomicx.Int32  // deferred frees run on this object: must end at 1
@@ -32,7 +33,53 @@ type victim struct {
 // Guard.Defer of a poisoning free (even chunks) or by Pool.Put with reuse
 // through Pool.Get (odd chunks). At the end, with nothing pinned, Flush
 // must have run every deferred free exactly once.
-func epochChunk(t testing.TB, e *chunkEnv) {
+func epochChunk(t testing.TB, e *chunkEnv) { useAfterRetire(t, e, newEpochReclaimer, true) }
+
+// reclaimer is what the detector needs from epoch, as an interface so that
+// the command's tests can plant a reclaimer that frees too early.
+type reclaimer interface {
+	Register() reclaimHandle
+	Flush()
+	Pending() int
+	Get() *victim                  // Pool.Get
+	Put(g reclaimGuard, v *victim) // Pool.Put
+}
+
+type reclaimHandle interface {
+	Pin() reclaimGuard
+	Unregister()
+}
+
+type reclaimGuard interface {
+	Defer(fn func())
+	Unpin()
+}
+
+// epochReclaimer is the real thing: an epoch.Collector and an epoch.Pool.
+type epochReclaimer struct {
+	c    *epoch.Collector
+	pool *epoch.Pool[victim]
+}
+
+func newEpochReclaimer() reclaimer {
+	c := epoch.NewCollector()
+	return &epochReclaimer{c: c, pool: epoch.NewPool(c, func() *victim { return new(victim) })}
+}
+
+type epochHandle struct{ h *epoch.Handle }
+
+func (r *epochReclaimer) Register() reclaimHandle       { return epochHandle{r.c.Register()} }
+func (r *epochReclaimer) Flush()                        { r.c.Flush() }
+func (r *epochReclaimer) Pending() int                  { return r.c.Pending() }
+func (r *epochReclaimer) Get() *victim                  { return r.pool.Get() }
+func (r *epochReclaimer) Put(g reclaimGuard, v *victim) { r.pool.Put(g.(*epoch.Guard), v) }
+func (h epochHandle) Pin() reclaimGuard                 { return h.h.Pin() }
+func (h epochHandle) Unregister()                       { h.h.Unregister() }
+
+// useAfterRetire runs the detector; plain says whether to touch the plain
+// field (off only in the tests that plant an early free, which would
+// otherwise be reported by the race detector instead of the checks).
+func useAfterRetire(t testing.TB, e *chunkEnv, newReclaimer func() reclaimer, plain bool) {
 	readers, writers := min(e.consumers, 6), min(e.producers, 4)
 	swaps := 20000
 	if race.Enabled {
@@ -42,10 +89,12 @@ func epochChunk(t testing.TB, e *chunkEnv) {
 	old := runtime.GOMAXPROCS(e.procs)
 	defer runtime.GOMAXPROCS(old)
 
-	c := epoch.NewCollector()
-	pool := epoch.NewPool(c, func() *victim { return new(victim) })
+	c := newReclaimer()
 	var shared atomicx.Pointer[victim]
-	shared.Store(&victim{payload: 1, check: ^1})
+	first := &victim{plain: 1}
+	first.payload.Store(1)
+	first.check.Store(^1)
+	shared.Store(first)
 	var (
 		stop      atomicx.Bool
 		mu        sync.Mutex
@@ -78,14 +127,17 @@ func epochChunk(t testing.TB, e *chunkEnv) {
 				if v.freed.Load() {
 					fail("reader %d: the object it just loaded while pinned was already freed", i)
 				}
-				p := v.payload
-				if v.check != ^p {
-					fail("reader %d: object payload %d with check %d: freed or reused while reachable", i, p, v.check)
+				p := v.payload.Load()
+				if c := v.check.Load(); c != ^p {
+					fail("reader %d: object payload %d with check %d: freed or reused while reachable", i, p, c)
+				}
+				if plain && v.plain == -1 {
+					fail("reader %d: the plain field of the object it loaded is poisoned", i)
 				}
 				for j := 0; j < n%16; j++ {
 					runtime.Gosched()
 				}
-				if v.freed.Load() || v.gen.Load() != gen || v.payload != p {
+				if v.freed.Load() || v.gen.Load() != gen || v.payload.Load() != p {
 					fail("reader %d: the object was freed or handed out again while the reader was still pinned (gen %d -> %d, freed %v)",
 						i, gen, v.gen.Load(), v.freed.Load())
 				}
@@ -108,16 +160,19 @@ func epochChunk(t testing.TB, e *chunkEnv) {
 				g := h.Pin()
 				var n *victim
 				if usePool {
-					n = pool.Get()
+					n = c.Get()
 					n.gen.Add(1)
 				} else {
 					n = new(victim)
 				}
-				n.payload = w<<32 | i + 2
-				n.check = ^n.payload
+				if plain {
+					n.plain = i
+				}
+				n.payload.Store(int64(w<<32 | i + 2))
+				n.check.Store(^n.payload.Load())
 				o := shared.Swap(n)
 				if usePool {
-					pool.Put(g, o)
+					c.Put(g, o)
 				} else {
 					retiredMu.Lock()
 					retired = append(retired, o)
@@ -127,7 +182,10 @@ func epochChunk(t testing.TB, e *chunkEnv) {
 							fail("a deferred free ran twice on one object")
 						}
 						o.freed.Store(true)
-						o.payload, o.check = -1, 0 // poison: plain writes the race detector checks
+						o.check.Store(0)
+						if plain {
+							o.plain = -1 // poison: a plain write the race detector checks
+						}
 					})
 				}
 				g.Unpin()
