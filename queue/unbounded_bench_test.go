@@ -1,35 +1,21 @@
 package queue_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
 	"github.com/xbeam/xbeam/queue"
 )
 
-// unboundedBlocking adapts an Unbounded to bench.BlockingQueue: Push never
-// waits, Pop parks while the queue is empty.
-type unboundedBlocking struct{ q *queue.Unbounded[uint64] }
-
-func (u unboundedBlocking) Push(v uint64) { _ = u.q.Push(v) }
-
-func (u unboundedBlocking) Pop() uint64 {
-	v, _ := u.q.Pop(context.Background())
-	return v
-}
-
-// unboundedBenchImpls returns queue.Unbounded beside the peers the issue
-// names: lscq (uint64 and pointer), xsync UMPSCQueue (mpsc only, it has one
-// consumer) and the Go channel.
+// unboundedBenchImpls returns queue.Unbounded and queue.Bounded (at
+// capacity bench.QueueCap) beside the peers the issue names: lscq (uint64 and
+// pointer), xsync UMPSCQueue (mpsc only, it has one consumer) and the Go
+// channel (blocking and select-default).
 func unboundedBenchImpls() []*bench.Impl {
 	return []*bench.Impl{
-		{
-			Name:        "xbeam-unbounded",
-			Doc:         "queue.Unbounded[uint64]",
-			NewTry:      func() bench.TryQueue { return queue.NewUnbounded[uint64]() },
-			NewBlocking: func() bench.BlockingQueue { return unboundedBlocking{queue.NewUnbounded[uint64]()} },
-		},
+		xbeamimpl.UnboundedImpl(),
+		xbeamimpl.BoundedImpl(),
 		bench.LSCQUint64Impl(),
 		bench.LSCQPointerImpl(),
 		bench.XsyncUMPSCImpl(),

@@ -347,6 +347,21 @@ func TestUnboundedLinearizable(t *testing.T) {
 	stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewUnbounded[uint64]() }, stress.Options{})
 }
 
+// unboundedCtxPush gives an Unbounded the context-taking Push of
+// stress.BlockingQueue; its own Push never waits, so ctx is not needed.
+type unboundedCtxPush struct{ *queue.Unbounded[uint64] }
+
+func (u unboundedCtxPush) Push(_ context.Context, v uint64) error { return u.Unbounded.Push(v) }
+
+// TestUnboundedBlockingLinearizable: histories mixing Try and waiting
+// operations, contexts that expire mid-wait, and Close, are linearizable
+// against a closable FIFO queue.
+func TestUnboundedBlockingLinearizable(t *testing.T) {
+	stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue {
+		return unboundedCtxPush{queue.NewUnbounded[uint64]()}
+	}, stress.Options{ErrClosed: queue.ErrClosed})
+}
+
 // unboundedHammerSize returns n scaled down for -short and -race.
 func unboundedHammerSize(n int) int {
 	if testing.Short() {
