@@ -48,23 +48,32 @@ func pinners() []pinner {
 	}
 }
 
+// benchProcs are the GOMAXPROCS values of the P=... sub-benchmarks, which
+// set GOMAXPROCS themselves (sub-benchmark names are fixed before -cpu
+// applies, so a name cannot follow -cpu); run them with the default -cpu.
+var benchProcs = []int{1, 2, 4, 8, 16}
+
 // BenchmarkEpochPin is the BENCHMARKS.md epoch-pin workload: each goroutine
-// loops Pin(); Unpin() (ops = pairs). P=... runs b.RunParallel at the
-// current GOMAXPROCS; N=... runs exactly N goroutines. rwmutex (RLock and
+// loops Pin(); Unpin() (ops = pairs). P=... runs b.RunParallel with
+// GOMAXPROCS=P (one goroutine per P); N=... runs exactly N goroutines at the
+// current GOMAXPROCS. rwmutex (RLock and
 // RUnlock of one shared RWMutex) and atomic-add (one shared counter,
 // BENCHMARKS.md counter-shared) are the baselines.
 func BenchmarkEpochPin(b *testing.B) {
 	for _, p := range pinners() {
-		b.Run(fmt.Sprintf("impl=%s/P=%d", p.name, runtime.GOMAXPROCS(0)), func(b *testing.B) {
-			perG := p.setup()
-			b.ReportAllocs()
-			b.RunParallel(func(pb *testing.PB) {
-				op := perG()
-				for pb.Next() {
-					op()
-				}
+		for _, procs := range benchProcs {
+			b.Run(fmt.Sprintf("impl=%s/P=%d", p.name, procs), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				perG := p.setup()
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					op := perG()
+					for pb.Next() {
+						op()
+					}
+				})
 			})
-		})
+		}
 	}
 	for _, p := range pinners() {
 		for _, n := range []int{1, 2, 4, 8, 16} {
@@ -117,62 +126,75 @@ func BenchmarkPinIdleHandles(b *testing.B) {
 }
 
 // BenchmarkDefer measures Pin; Defer(fn); Unpin, including running the
-// deferred functions (fn is made once, so the loop allocates only bags
-// until they recycle).
+// deferred functions (fn is made once, and bags recycle, so the loop
+// allocates nothing in steady state).
 func BenchmarkDefer(b *testing.B) {
 	for _, impl := range []string{"handle", "collector"} {
-		b.Run(fmt.Sprintf("impl=%s/P=%d", impl, runtime.GOMAXPROCS(0)), func(b *testing.B) {
-			c := epoch.NewCollector()
-			var ran atomic.Uint64
-			fn := func() { ran.Add(1) }
-			b.ReportAllocs()
-			b.RunParallel(func(pb *testing.PB) {
-				var h *epoch.Handle
-				if impl == "handle" {
-					h = c.Register()
-					defer h.Unregister()
-				}
-				for pb.Next() {
-					var g *epoch.Guard
-					if h != nil {
-						g = h.Pin()
-					} else {
-						g = c.Pin()
-					}
-					g.Defer(fn)
-					g.Unpin()
-				}
+		for _, procs := range benchProcs {
+			b.Run(fmt.Sprintf("impl=%s/P=%d", impl, procs), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				benchDefer(b, impl == "handle")
 			})
-			b.StopTimer()
-			c.Flush()
-		})
+		}
 	}
+}
+
+func benchDefer(b *testing.B, useHandle bool) {
+	c := epoch.NewCollector()
+	var ran atomic.Uint64
+	fn := func() { ran.Add(1) }
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		var h *epoch.Handle
+		if useHandle {
+			h = c.Register()
+			defer h.Unregister()
+		}
+		for pb.Next() {
+			var g *epoch.Guard
+			if h != nil {
+				g = h.Pin()
+			} else {
+				g = c.Pin()
+			}
+			g.Defer(fn)
+			g.Unpin()
+		}
+	})
+	b.StopTimer()
+	c.Flush()
 }
 
 // BenchmarkPool measures a recycling loop: Get, then Put under a pin. The
 // sync.Pool baseline does the same without any reuse safety.
 func BenchmarkPool(b *testing.B) {
-	b.Run(fmt.Sprintf("impl=epoch/P=%d", runtime.GOMAXPROCS(0)), func(b *testing.B) {
-		c := epoch.NewCollector()
-		p := epoch.NewPool(c, func() *node { return new(node) })
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				g := c.Pin()
-				x := p.Get()
-				p.Put(g, x)
-				g.Unpin()
-			}
+	for _, procs := range benchProcs {
+		b.Run(fmt.Sprintf("impl=epoch/P=%d", procs), func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			c := epoch.NewCollector()
+			p := epoch.NewPool(c, func() *node { return new(node) })
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					g := c.Pin()
+					x := p.Get()
+					p.Put(g, x)
+					g.Unpin()
+				}
+			})
 		})
-	})
-	b.Run(fmt.Sprintf("impl=sync.Pool/P=%d", runtime.GOMAXPROCS(0)), func(b *testing.B) {
-		p := sync.Pool{New: func() any { return new(node) }}
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				x := p.Get().(*node)
-				p.Put(x)
-			}
+	}
+	for _, procs := range benchProcs {
+		b.Run(fmt.Sprintf("impl=sync.Pool/P=%d", procs), func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			p := sync.Pool{New: func() any { return new(node) }}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					x := p.Get().(*node)
+					p.Put(x)
+				}
+			})
 		})
-	})
+	}
 }
