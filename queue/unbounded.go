@@ -16,14 +16,16 @@ const unboundedClosed = 1 << 63
 // are recycled, so that in steady state no operation allocates, and a queue
 // that drains gives its memory back to the garbage collector.
 //
-// The algorithm is the "infinite array" queue of Yang and Mellor-Crummey ("A
-// Wait-Free Queue as Fast as Fetch-and-Add", PPoPP 2016, section 3, the
-// obstruction-free base of their wait-free queue) on a linked list of
+// The algorithm is the fetch-and-add "infinite array" queue of Yang and
+// Mellor-Crummey ("A Wait-Free Queue as Fast as Fetch-and-Add", PPoPP 2016:
+// the obstruction-free queue their wait-free one builds on) on a linked list of
 // segments, the layout also of Morrison and Afek's LCRQ ("Fast Concurrent
 // Queues for x86 Processors", PPoPP 2013) and of crossbeam's SegQueue. Two
 // counters, tail and head, are claimed with fetch-and-add: index i belongs to
-// exactly one producer and at most one consumer, and lives in slot i%1024 of
-// segment i/1024. Fetch-and-add cannot fail, so claiming costs one atomic
+// exactly one producer and at most one consumer, and lives in segment i/1024,
+// at a slot position that spreads consecutive indices over different cache
+// lines (the cache remap of Nikolaev's SCQ; see segment.slot). Fetch-and-add
+// cannot fail, so claiming costs one atomic
 // instruction however many goroutines contend. (SegQueue claims with a CAS
 // loop on its index and collapses at high core counts; Nikolaev's LSCQ, "A
 // Scalable, Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC 2019,
@@ -54,17 +56,18 @@ const unboundedClosed = 1 << 63
 //     tail only by the number of TryPops that raced past that check.
 //
 // Memory: a segment is retired when every slot in it is done (the last party
-// to touch each slot Ors Done; the consumer of slot 1023 then scans the
-// others, handing the scan on to any slot not yet done, as crossbeam's
-// SegQueue destroys its blocks), it is the oldest in the list, and the head
-// and tail hints have been moved past it. It goes to an epoch-based recycler
-// that hands it out again only once every goroutine pinned at retirement has
-// unpinned. Only the slow paths pin (a walk along the list, a link, a
-// retirement): the fast paths read a hint without a pin and use the segment
-// only if its live word equals the segment number of the index just claimed,
-// and a segment with an unfinished slot cannot be retired (see segment.live).
-// Retired segments beyond a small free list are dropped to the garbage
-// collector.
+// to touch each slot Ors Done; whoever finishes the segment's last index then
+// scans the others, handing the scan on to any slot not yet done, as
+// crossbeam's SegQueue destroys its blocks), it is the oldest in the list,
+// and the head and tail hints have been moved past it. It goes to an
+// epoch-based recycler (package epoch) that hands it out again only once
+// every goroutine pinned at retirement has unpinned. Only the slow paths pin
+// (a walk along the list to another segment, a link, a retirement), about
+// once per goroutine per 1024 items: the fast paths read a hint without a pin
+// and use the segment only if its live word equals the segment number of the
+// index just claimed, and a segment with an unfinished slot cannot be retired
+// (see segment.live for the argument). Retired segments beyond a small free
+// list (256 KiB) are dropped to the garbage collector.
 //
 // Close sets a bit in tail with one atomic Or: a producer whose
 // fetch-and-add returned the bit claimed nothing (it undoes its increment and
@@ -453,8 +456,8 @@ func (q *Unbounded[T]) segExtend(s *segment[T], g *segGuard) *segment[T] {
 		n.live.Store(n.id)
 		return n
 	}
-	// Lost the race: n was never reachable, give it back.
-	q.rec.put(g, n)
+	// Lost the race: n was never reachable, so it may be reused at once.
+	q.rec.unused(g, n)
 	return s.next.Load()
 }
 

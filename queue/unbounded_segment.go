@@ -8,13 +8,15 @@ import (
 )
 
 // segShift fixes the segment size: segSize = 1<<segShift slots. Index i of an
-// Unbounded queue lives in segment i>>segShift, slot i&segMask.
+// Unbounded queue lives in segment i>>segShift (see segment.slot for where).
 //
-// 1024 was measured against 256 and 4096 (BenchmarkUnboundedSegSize in
-// unbounded_bench_test.go runs the three): 256 pays the segment hand-over
-// (a pinned walk, a link CAS, a retire scan) four times as often and loses
-// about 10% under contention; 4096 gains nothing measurable and makes a
-// drained queue keep 4x more memory in its last segment and free list.
+// Measured by rebuilding with segShift 8, 10 and 12 and running the mpmc and
+// mpsc benchmarks side by side on a 16-core x86 machine: the three sizes
+// were within run-to-run noise of each other at P=2..16 (a segment
+// hand-over, with its pinned walk, link and retire scan, is rare enough at
+// 256 already). 1024 keeps what a drained queue holds small (its last
+// segment plus one linked ahead, 16 KiB each for 8-byte items) while making
+// hand-overs four times rarer than 256.
 const (
 	segShift = 10
 	segSize  = 1 << segShift
@@ -89,11 +91,14 @@ type segment[T any] struct {
 }
 
 // segSpread is log2 of the number of regions that consecutive indices are
-// spread over within a segment (Nikolaev's cache remap, DISC 2019, section
-// 5): index i of a segment lives at position (i mod 8)*(segSize/8) + i/8,
+// spread over within a segment (the cache remap of Nikolaev, DISC 2019,
+// for SCQ): index i of a segment lives at position (i mod 8)*(segSize/8) + i/8,
 // so the 8 indices that goroutines claim one after another are 2 KiB (for
 // 16-byte slots) apart instead of sharing a cache line, and concurrent
-// operations on neighbouring indices do not contend for one line.
+// operations on neighbouring indices do not contend for one line. Measured
+// against segSpread 0 (no remap) on 16 cores: faster in mpmc at every P from
+// 2 to 16, slower for one producer and one consumer, where the consumer
+// reading whole lines that the producer has finished is the better pattern.
 const segSpread = 3
 
 // slot returns the slot of index i (any index: only i mod segSize counts).
@@ -126,6 +131,11 @@ func segPoolLimit[T any]() int64 {
 type segRecycler[T any] struct {
 	c    *epoch.Collector
 	pool *epoch.Pool[segment[T]]
+	// spare is a segment that get reset and that was never published (its
+	// link CAS lost a race): no goroutine can reach it, so the next get
+	// takes it without waiting for the epoch. Swapped in by spare, out by
+	// get, so at most one goroutine owns it.
+	spare atomicx.Pointer[segment[T]]
 }
 
 // segGuard is a pin on the recycler's collector: a segment loaded from a
@@ -149,6 +159,10 @@ func (r *segRecycler[T]) pin() *segGuard { return r.c.Pin() }
 // next nil, not finished. Its live word is untouched (see segment.live):
 // unpinned fast paths may still load it.
 func (r *segRecycler[T]) get(id uint64) *segment[T] {
+	if s := r.spare.Swap(nil); s != nil {
+		s.id = id
+		return s
+	}
 	s := r.pool.Get()
 	if s.recycled {
 		// No goroutine can reach s (the pool waited out every pin that
@@ -166,6 +180,14 @@ func (r *segRecycler[T]) get(id uint64) *segment[T] {
 func (r *segRecycler[T]) put(g *segGuard, s *segment[T]) {
 	s.recycled = true
 	r.pool.Put(g, s)
+}
+
+// unused takes back s, got from get and never published: it becomes the
+// spare, or, if there is one already, goes to the pool.
+func (r *segRecycler[T]) unused(g *segGuard, s *segment[T]) {
+	if !r.spare.CompareAndSwap(nil, s) {
+		r.put(g, s)
+	}
 }
 
 // advance moves the collector's epoch on as far as current pins allow, so

@@ -378,8 +378,11 @@ func unboundedHammerSize(n int) int {
 // is popped exactly once, in per-producer order; none that failed is.
 func TestUnboundedCloseRace(t *testing.T) {
 	rounds := 20
-	if testing.Short() || race.Enabled {
-		rounds = 6
+	if testing.Short() {
+		rounds = 4
+	}
+	if race.Enabled {
+		rounds = 2
 	}
 	for _, procs := range unboundedProcs {
 		for _, pc := range [][2]int{{1, 1}, {2, 2}, {4, 1}, {1, 4}, {8, 8}} {
