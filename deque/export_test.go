@@ -12,6 +12,10 @@ func Buffer[T any](w *Worker[T]) any { return w.buf }
 // stealer has pinned and loaded the buffer pointer; nil removes it.
 func SetStealHook(fn func()) { testHookSteal = fn }
 
+// SetTakeHook installs fn to run inside a LIFO Pop of two or more items,
+// right after the owner has lowered bottom; nil removes it.
+func SetTakeHook(fn func()) { testHookTake = fn }
+
 // SetRetireHook installs fn to see every buffer a Worker retires.
 func SetRetireHook(fn func(any)) { testHookRetire = fn }
 

@@ -43,6 +43,12 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	if testHookSteal != nil {
 		testHookSteal()
 	}
+	if d.top.Load() != t {
+		// Another steal took index t already: skip the readers update
+		// (a read-modify-write on a line every thief is fighting for).
+		g.Unpin()
+		return v, Retry
+	}
 	sl := a.at(t)
 	// Announce the read before claiming (see slot.readers).
 	sl.readers.Add(1)

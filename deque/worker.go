@@ -176,19 +176,46 @@ func (w *Worker[T]) Pop() (T, bool) {
 	return w.popFIFO()
 }
 
-// popLIFO is the take of Chase-Lev (Lê et al., figure 1).
+// popLIFO is the take of Chase-Lev (Lê et al., figure 1), with a shortcut
+// for a single item.
 func (w *Worker[T]) popLIFO() (v T, ok bool) {
-	b := w.bottom - 1
-	// Reserve index b before looking at top. This store and the load of
-	// top below are the paper's "store bottom; fence(seq_cst); load top":
-	// with sequentially consistent Store and Load the pair cannot be
-	// reordered (on amd64 the Store is an XCHG, a full barrier), so a
-	// thief whose claim of b could succeed must load top after our load
-	// of top, and then its load of bottom sees b.
-	w.shared.bottom.Store(b)
+	b := w.bottom - 1 // the newest index
 	t := w.shared.top.Load()
 	if int64(b-t) < 0 {
-		// Empty: stealers took everything. Undo the reservation.
+		w.topCache = t // top == bottom: empty
+		return v, false
+	}
+	if b == t {
+		// Exactly one item. Take it as a thief would, with a CAS of top
+		// from t, leaving bottom alone: whoever wins owns index t, and
+		// either way top ends at t+1 == bottom, empty. This saves the
+		// take's store to bottom and its restore (two sequentially
+		// consistent stores) in the case an owner that pushes and pops in
+		// turn always hits. The race with the thieves for this item is the
+		// one TestPopStealLastItem replays.
+		ok = w.shared.top.CompareAndSwap(t, t+1)
+		w.topCache = t + 1
+		if ok {
+			s := w.buf.at(t)
+			v = s.val
+			var zero T
+			s.val = zero // we own index t; a thief whose claim failed never reads
+		}
+		return v, ok
+	}
+	// Reserve index b before looking at top again. This store and the
+	// load of top below are the paper's "store bottom; fence(seq_cst);
+	// load top": with sequentially consistent Store and Load the pair
+	// cannot be reordered (on amd64 the Store is an XCHG, a full barrier),
+	// so a thief whose claim of b could succeed must load top after our
+	// load of top, and then its load of bottom sees b.
+	w.shared.bottom.Store(b)
+	if testHookTake != nil {
+		testHookTake()
+	}
+	t = w.shared.top.Load()
+	if int64(b-t) < 0 {
+		// Stealers took everything meanwhile. Undo the reservation.
 		w.shared.bottom.Store(b + 1)
 		w.topCache = t
 		return v, false
@@ -211,9 +238,8 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 		}
 		return v, true
 	}
-	// The last item: race the stealers for it with their own CAS on top.
-	// Whoever moves top from t to t+1 owns index t (the regression test is
-	// TestPopStealLastItem).
+	// Thieves took all but the last item meanwhile: race them for it with
+	// their own CAS on top. Whoever moves top from t to t+1 owns index t.
 	ok = w.shared.top.CompareAndSwap(t, t+1)
 	if ok {
 		v = s.val
@@ -319,6 +345,10 @@ func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 	w.rec.retire(old)
 	return a
 }
+
+// testHookTake, when set by a test (export_test.go), runs in a LIFO Pop of
+// two or more items right after bottom is lowered. Nil outside tests.
+var testHookTake func()
 
 // testHookRetire, when set by a test (export_test.go), sees every buffer a
 // Worker retires. Nil outside tests.

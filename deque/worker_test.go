@@ -298,6 +298,40 @@ func TestPopStealLastItem(t *testing.T) {
 	}
 }
 
+// TestTakeLastItemRace replays the take's own race for the last item: the
+// LIFO owner pops with two items left and, between lowering bottom and
+// reading top, a thief steals the older one; the owner must then win the
+// remaining item with a CAS, and nothing is lost or duplicated.
+func TestTakeLastItemRace(t *testing.T) {
+	w := deque.NewLIFO[int]()
+	w.Push(0)
+	w.Push(1)
+	var thiefGot int
+	var thiefSt deque.Status
+	deque.SetTakeHook(func() {
+		deque.SetTakeHook(nil)
+		thiefGot, thiefSt = w.Stealer().Steal()
+	})
+	defer deque.SetTakeHook(nil)
+	v, ok := w.Pop()
+	if thiefSt != deque.Success || thiefGot != 0 {
+		t.Fatalf("thief = %d, %v; want 0, Success", thiefGot, thiefSt)
+	}
+	if !ok || v != 1 {
+		t.Fatalf("owner Pop = %d, %v; want 1, true", v, ok)
+	}
+	if _, st := w.Stealer().Steal(); st != deque.Empty {
+		t.Fatalf("Steal afterwards = %v, want Empty", st)
+	}
+	if w.Len() != 0 {
+		t.Fatalf("Len = %d", w.Len())
+	}
+	w.Push(2)
+	if v, ok := w.Pop(); !ok || v != 2 {
+		t.Fatalf("Pop after the race = %d, %v", v, ok)
+	}
+}
+
 // TestStealRacingResize is the deterministic regression test of the
 // CVE-2021-32810 class: a thief that has loaded the buffer pointer is
 // paused while the owner pops, pushes, grows and shrinks the buffer many
