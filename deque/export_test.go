@@ -1,5 +1,7 @@
 package deque
 
+import "unsafe"
+
 // Test hooks and internals, for the black-box tests in package deque_test.
 
 // Cap returns the capacity of w's current buffer.
@@ -27,3 +29,16 @@ const MaxBatch = maxBatch
 
 // MinCap is the smallest buffer capacity.
 const MinCap = minCap
+
+// Layout returns the offsets of the hot shared words, for the padding test:
+// the Worker's top and bottom, and the Injector's head and tail indexes.
+func Layout() (workerTop, workerBottom, injHead, injTail uintptr) {
+	var w Worker[uint64]
+	var q Injector[uint64]
+	// Safety: the pointers are only turned into numbers and subtracted,
+	// never converted back.
+	wbase := uintptr(unsafe.Pointer(&w))
+	qbase := uintptr(unsafe.Pointer(&q))
+	return uintptr(unsafe.Pointer(&w.shared.top)) - wbase, uintptr(unsafe.Pointer(&w.shared.bottom)) - wbase,
+		uintptr(unsafe.Pointer(&q.headIndex)) - qbase, uintptr(unsafe.Pointer(&q.tailIndex)) - qbase
+}

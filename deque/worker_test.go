@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/deque"
 	"github.com/xbeam/xbeam/internal/race"
 	"github.com/xbeam/xbeam/stress"
@@ -531,5 +532,18 @@ func TestCheckDequeLinearizable(t *testing.T) {
 			newDeque := func() stress.Deque { return stress.AdaptDeque(f.new()) }
 			stress.CheckDequeLinearizable(t, newDeque, f.sf, stress.Options{})
 		})
+	}
+}
+
+// TestLayout: the words written by different parties sit at least a cache
+// line (as atomicx defines it) apart, and away from the owner's private
+// fields at the start of the Worker.
+func TestLayout(t *testing.T) {
+	top, bottom, head, tail := deque.Layout()
+	if top < atomicx.CacheLineSize || bottom-top < atomicx.CacheLineSize {
+		t.Errorf("Worker: top at %d, bottom at %d: want both a cache line (%d) from the owner's fields and from each other", top, bottom, atomicx.CacheLineSize)
+	}
+	if head < atomicx.CacheLineSize || tail-head < atomicx.CacheLineSize {
+		t.Errorf("Injector: head at %d, tail at %d: want a cache line (%d) apart", head, tail, atomicx.CacheLineSize)
 	}
 }
