@@ -47,7 +47,8 @@ import "github.com/xbeam/xbeam/atomicx"
 // being the destination of a batch steal must only be called by the owner.
 // The owner's Push and Pop never block and allocate nothing in steady state
 // (growth takes buffers from the recycler). A Worker must not be copied
-// after first use.
+// after first use. The zero Worker is not usable: make one with NewFIFO or
+// NewLIFO.
 //
 // Memory model: a Push of v synchronizes before the Pop or steal that
 // returns v; a batch steal that moves v into a Worker synchronizes before the
@@ -121,6 +122,9 @@ func (w *Worker[T]) IsLIFO() bool { return w.lifo }
 func (w *Worker[T]) Push(v T) {
 	b := w.bottom
 	a := w.buf
+	if a == nil {
+		panic("deque: Push on a Worker not made by NewFIFO or NewLIFO")
+	}
 	s := a.at(b)
 	// Fast path: room by the cached top (b-topCache < cap, so the slot's
 	// previous index b-cap is below top: consumed), and no thief reading

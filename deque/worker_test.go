@@ -159,6 +159,7 @@ func TestMisusePanics(t *testing.T) {
 		"StealBatch self":         func() { s.StealBatch(w) },
 		"StealBatchAndPop self":   func() { s.StealBatchAndPop(w) },
 		"Injector StealBatch nil": func() { deque.NewInjector[int]().StealBatch(nil) },
+		"zero Worker Push":        func() { new(deque.Worker[int]).Push(1) },
 		"Injector AndPop nil":     func() { deque.NewInjector[int]().StealBatchAndPop(nil) },
 	} {
 		func() {
