@@ -88,8 +88,11 @@ func TestDeadlineTruncates(t *testing.T) {
 				t.Errorf("%s %s: FAIL: %v", w.Name, impl.Name, r.Err)
 				continue
 			}
-			if !r.Truncated || r.Ops == 0 || r.Ops >= uint64(items) {
-				t.Errorf("%s %s: Truncated = %v, Ops = %d; want a truncated run with some ops", w.Name, impl.Name, r.Truncated, r.Ops)
+			// Ops may be 0 on a loaded machine that did not run the
+			// goroutines before the deadline; what must hold is that
+			// the run stopped early and passed its check.
+			if !r.Truncated || r.Ops >= uint64(items) {
+				t.Errorf("%s %s: Truncated = %v, Ops = %d; want a truncated run", w.Name, impl.Name, r.Truncated, r.Ops)
 			}
 		}
 	}
@@ -184,34 +187,32 @@ func TestStuckQueueTimesOut(t *testing.T) {
 	// goleak in TestMain checks that the spinning goroutines gave up.
 }
 
-// brokenDeque pops a wrong value now and then ("pop"), or has its first
-// Steal invent an item that was never pushed ("steal"; every thief calls
-// Steal at least once, so this happens in every deque-steal run).
+// brokenDeque has its first Pop ("pop") or its first Steal ("steal")
+// invent an item that was never pushed. The owner pops at least once per
+// run and every thief steals at least once, so the broken call happens in
+// every run, whatever the scheduling.
 type brokenDeque struct {
 	bench.MutexDeque
 	mode     string
-	n        int // pops so far; owner-only
 	invented sync.Once
 }
 
+func (d *brokenDeque) invent() bool {
+	invent := false
+	d.invented.Do(func() { invent = true })
+	return invent
+}
+
 func (d *brokenDeque) Pop() (uint64, bool) {
-	v, ok := d.MutexDeque.Pop()
-	if d.mode == "pop" && ok {
-		d.n++
-		if d.n%50 == 0 {
-			v++
-		}
+	if d.mode == "pop" && d.invent() {
+		return 7, true
 	}
-	return v, ok
+	return d.MutexDeque.Pop()
 }
 
 func (d *brokenDeque) Steal() (uint64, bench.StealStatus) {
-	if d.mode == "steal" {
-		invent := false
-		d.invented.Do(func() { invent = true })
-		if invent {
-			return 7, bench.StealSuccess
-		}
+	if d.mode == "steal" && d.invent() {
+		return 7, bench.StealSuccess
 	}
 	return d.MutexDeque.Steal()
 }
