@@ -5,7 +5,11 @@ import "sync"
 // MutexDeque is a growable ring of uint64 values behind a sync.Mutex, used as
 // a work-stealing deque: the owner pushes and pops at the back (LIFO), thieves
 // take from the front. It is the baseline for the deque workloads; all its
-// methods are safe for concurrent use.
+// methods are safe for concurrent use. The zero value is an empty deque. It
+// must not be copied after first use.
+//
+// Memory model: a Push of v synchronizes before the Pop or Steal that
+// returns v, through the mutex.
 type MutexDeque struct {
 	mu   sync.Mutex
 	head int      // index of the oldest value; guarded by mu

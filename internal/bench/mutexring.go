@@ -4,7 +4,11 @@ import "sync"
 
 // MutexRing is a ring buffer of QueueCap uint64 values behind a sync.Mutex:
 // the plainest correct bounded queue, and the baseline every lock-free queue
-// must beat. It is safe for concurrent use.
+// must beat. The zero value is an empty ring. It is safe for concurrent use
+// and must not be copied after first use.
+//
+// Memory model: a TryPush of v synchronizes before the TryPop that returns
+// v, through the mutex; so does every operation before any later one.
 type MutexRing struct {
 	mu   sync.Mutex
 	head int // index of the oldest value; guarded by mu

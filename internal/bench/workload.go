@@ -111,38 +111,54 @@ func (w *Workload) Run(impl *Impl, cfg Config) Result {
 
 // The workloads, in the order of BENCHMARKS.md.
 var (
+	// SPSC is spsc: one producer, one consumer, values 1..Items.
 	SPSC = &Workload{Name: "spsc", Queue: true, FixedP: 1,
 		Doc:      "1 producer, 1 consumer",
 		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, 1, 1, false) }}
+	// MPSC is mpsc: P producers, one consumer.
 	MPSC = &Workload{Name: "mpsc", Queue: true,
 		Doc:      "P producers, 1 consumer",
 		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, 1, false) }}
+	// MPMC is mpmc: P producers, P consumers (2P goroutines).
 	MPMC = &Workload{Name: "mpmc", Queue: true,
 		Doc:      "P producers, P consumers",
 		supports: func(i *Impl) bool { return !i.SingleConsumer && (i.NewTry != nil || i.NewBlocking != nil) },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, false) }}
+	// MPMCBlocking is mpmc-blocking: P producers, P consumers, through the
+	// blocking Push and Pop (the peer: a channel's send and receive).
 	MPMCBlocking = &Workload{Name: "mpmc-blocking", Queue: true,
 		Doc:      "P producers, P consumers, blocking Push/Pop",
 		supports: func(i *Impl) bool { return !i.SingleConsumer && i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, true) }}
+	// DequeOwner is deque-owner: the owner alternates Push(v); Pop() on its
+	// own deque and checks that Pop returns v; ops = pairs.
 	DequeOwner = &Workload{Name: "deque-owner", FixedP: 1,
 		Doc:      "the owner alternates Push(v); Pop(); ops = pairs",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      runDequeOwner}
+	// DequeSteal is deque-steal: one owner pushes 256 items, then pops until
+	// empty, repeated; P thieves loop Steal; every item leaves exactly once.
 	DequeSteal = &Workload{Name: "deque-steal",
 		Doc:      "1 owner pushes 256 then pops until empty, P thieves loop Steal",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      runDequeSteal}
+	// ForkJoin is fork-join: a binary task tree of 2^floor(log2 Items) leaves
+	// on P workers, each owning a deque and stealing from the others (or by
+	// Impl.ForkJoin); ops = leaves.
 	ForkJoin = &Workload{Name: "fork-join",
 		Doc:      "binary task tree on P workers; ops = leaves",
 		supports: func(i *Impl) bool { return i.NewDeque != nil || i.ForkJoin != nil },
 		run:      runForkJoin}
+	// EpochPin is epoch-pin: P goroutines loop Pin(); Unpin(), each on its
+	// own participant; ops = pairs.
 	EpochPin = &Workload{Name: "epoch-pin",
 		Doc:      "P goroutines loop Pin(); Unpin(); ops = pairs",
 		supports: func(i *Impl) bool { return i.NewPin != nil },
 		run:      func(i *Impl, c Config) Result { return runLoops(i.NewPin(), c) }}
+	// CounterShared is counter-shared: P goroutines add 1 to one shared
+	// counter, which must read the number of adds at the end.
 	CounterShared = &Workload{Name: "counter-shared",
 		Doc:      "P goroutines add 1 to one shared counter",
 		supports: func(i *Impl) bool { return i.NewCounter != nil },
