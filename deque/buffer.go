@@ -10,7 +10,7 @@ const (
 	// recycled; bigger ones are left to the garbage collector, so that a
 	// Worker that once held a million items does not keep that memory in
 	// its free lists after it drains.
-	maxRecycledCap = 1 << 16
+	maxRecycledCap = minCap << (recycledClasses - 1)
 )
 
 // slot is one cell of a buffer.

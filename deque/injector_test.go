@@ -95,12 +95,22 @@ func TestInjectorAllocs(t *testing.T) {
 		t.Skip("allocation counts are not meaningful under the race detector")
 	}
 	q := deque.NewInjector[int]()
+	w := deque.NewLIFO[int]()
 	cycle := func() {
 		for i := range 200 {
 			q.Push(i)
 		}
-		for range 200 {
+		for range 100 {
 			q.Steal()
+		}
+		for q.Len() > 0 {
+			q.StealBatch(w)
+			q.StealBatchAndPop(w)
+			for {
+				if _, ok := w.Pop(); !ok {
+					break
+				}
+			}
 		}
 		deque.Flush()
 	}

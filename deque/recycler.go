@@ -13,11 +13,16 @@ import (
 // chosen from the goroutine's stack, so unrelated deques do not contend.
 var collector = epoch.NewCollector()
 
+// recycledClasses is the number of recycled capacities, minCap to
+// maxRecycledCap (64 to 65536).
+const recycledClasses = 11
+
 // recycler hands buffers to one Worker's owner and takes back the buffers
 // the owner replaced. It keeps one epoch.Pool per power-of-two capacity up
 // to maxRecycledCap, created on first use; only the owner calls it.
 type recycler[T any] struct {
-	pools [bits.UintSize]*epoch.Pool[buffer[T]] // indexed by log2(capacity)
+	// pools[k] recycles buffers of capacity minCap<<k.
+	pools [recycledClasses]*epoch.Pool[buffer[T]]
 }
 
 // get returns an empty buffer of the given power-of-two capacity, recycled
@@ -47,7 +52,7 @@ func (r *recycler[T]) retire(a *buffer[T]) {
 }
 
 func (r *recycler[T]) pool(capacity uint64) *epoch.Pool[buffer[T]] {
-	k := bits.TrailingZeros64(capacity)
+	k := bits.TrailingZeros64(capacity / minCap)
 	p := r.pools[k]
 	if p == nil {
 		p = epoch.NewPool(collector, func() *buffer[T] { return newBuffer[T](capacity) })

@@ -251,6 +251,26 @@ func TestOwnerAllocs(t *testing.T) {
 			if a := testing.AllocsPerRun(20, func() { cycle(); deque.Flush() }); a != 0 {
 				t.Errorf("grow-shrink cycle: %v allocs, want 0", a)
 			}
+			dst := f.new()
+			steals := func() {
+				for i := range uint64(2 * deque.MaxBatch) {
+					w.Push(i)
+				}
+				w.Stealer().StealBatch(dst)
+				w.Stealer().StealBatchAndPop(dst)
+				w.Stealer().Steal()
+				for _, d := range []*deque.Worker[uint64]{dst, w} {
+					for {
+						if _, ok := d.Pop(); !ok {
+							break
+						}
+					}
+				}
+			}
+			steals()
+			if a := testing.AllocsPerRun(100, steals); a != 0 {
+				t.Errorf("steals: %v allocs, want 0", a)
+			}
 		})
 	}
 }
