@@ -28,7 +28,7 @@ func TestPlantedDequeBugs(t *testing.T) {
 	for _, f := range []stress.Flavor{stress.LIFO, stress.FIFO} {
 		t.Run(f.String()+"/stealNewest", func(t *testing.T) {
 			msg := expectFailure(t, "oldest", func(tb testing.TB) {
-				stress.CheckDeque(tb, newDeque(f, func(d *mdeque[uint64]) { d.newestEvery = 1000 }), f, stress.Options{})
+				stress.CheckDeque(tb, newDeque(f, func(d *mdeque[uint64]) { d.newestEvery = 100 }), f, stress.Options{})
 			})
 			t.Logf("caught:\n%s", msg)
 		})
@@ -88,7 +88,7 @@ func TestCheckInjectorMutex(t *testing.T) {
 }
 
 func TestPlantedInjectorBugs(t *testing.T) {
-	bug := func(d *mdeque[uint64]) { d.newestEvery = 1000 }
+	bug := func(d *mdeque[uint64]) { d.newestEvery = 100 }
 	msg := expectFailure(t, "oldest", func(tb testing.TB) {
 		stress.CheckInjector(tb, newTestInjector(bug), newFIFOWorker, stress.Options{})
 	})
