@@ -57,56 +57,65 @@ func BenchmarkDequeOwner(b *testing.B) {
 // Steal; every item leaves exactly once. One op is one item moved.
 func BenchmarkDequeSteal(b *testing.B) {
 	maxT := min(16, 2*runtime.GOMAXPROCS(0))
-	for _, thieves := range []int{1, 2, 4, 8, 16} {
-		if thieves > maxT {
-			break
+	for _, f := range []struct {
+		name string
+		new  func() *deque.Worker[uint64]
+	}{{"LIFO", deque.NewLIFO[uint64]}, {"FIFO", deque.NewFIFO[uint64]}} {
+		for _, thieves := range []int{1, 2, 4, 8, 16} {
+			if thieves > maxT {
+				break
+			}
+			benchSteal(b, f.name, f.new, thieves)
 		}
-		b.Run(fmt.Sprintf("impl=xbeam-LIFO/T=%d", thieves), func(b *testing.B) {
-			b.ReportAllocs()
-			w := deque.NewLIFO[uint64]()
-			s := w.Stealer()
-			var stop atomic.Bool
-			var stolen atomic.Int64
-			var wg sync.WaitGroup
-			for range thieves {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					n := int64(0)
-					for !stop.Load() {
-						if _, st := s.Steal(); st == deque.Success {
-							n++
-						} else if st == deque.Empty {
-							runtime.Gosched()
-						}
-					}
-					stolen.Add(n)
-				}()
-			}
-			b.ResetTimer()
-			popped := 0
-			for done := 0; done < b.N; {
-				batch := min(256, b.N-done)
-				for i := range batch {
-					w.Push(uint64(i))
-				}
-				for {
-					if _, ok := w.Pop(); !ok {
-						break
-					}
-					popped++
-				}
-				done += batch
-			}
-			b.StopTimer()
-			stop.Store(true)
-			wg.Wait()
-			if got := int64(popped) + stolen.Load(); got != int64(b.N) {
-				b.Fatalf("moved %d items, pushed %d", got, b.N)
-			}
-			b.ReportMetric(float64(stolen.Load())/float64(b.N), "stolen/op")
-		})
 	}
+}
+
+func benchSteal(b *testing.B, name string, newWorker func() *deque.Worker[uint64], thieves int) {
+	b.Run(fmt.Sprintf("impl=xbeam-%s/T=%d", name, thieves), func(b *testing.B) {
+		b.ReportAllocs()
+		w := newWorker()
+		s := w.Stealer()
+		var stop atomic.Bool
+		var stolen atomic.Int64
+		var wg sync.WaitGroup
+		for range thieves {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n := int64(0)
+				for !stop.Load() {
+					if _, st := s.Steal(); st == deque.Success {
+						n++
+					} else if st == deque.Empty {
+						runtime.Gosched()
+					}
+				}
+				stolen.Add(n)
+			}()
+		}
+		b.ResetTimer()
+		popped := 0
+		for done := 0; done < b.N; {
+			batch := min(256, b.N-done)
+			for i := range batch {
+				w.Push(uint64(i))
+			}
+			for {
+				if _, ok := w.Pop(); !ok {
+					break
+				}
+				popped++
+			}
+			done += batch
+		}
+		b.StopTimer()
+		stop.Store(true)
+		wg.Wait()
+		if got := int64(popped) + stolen.Load(); got != int64(b.N) {
+			b.Fatalf("moved %d items, pushed %d", got, b.N)
+		}
+		b.ReportMetric(float64(stolen.Load())/float64(b.N), "stolen/op")
+	})
 }
 
 // forkJoinN is the fib argument of BenchmarkForkJoin: fib(n) spawns one
