@@ -14,6 +14,15 @@ import (
 // larger is a bug in the caller, not a queue size.
 const bMaxCapacity = 1 << 30
 
+// bMinRing is the least n (half the entries of a ring). Nikolaev's threshold
+// argument (3n-1 failed tickets before a dequeuer may report empty) assumes at
+// most n dequeuers in flight at once; a floor of 64 keeps that true for all
+// but heavily oversubscribed programs even when the capacity is tiny, at a
+// cost of 2 KiB of rings. (Beyond it a TryPop may report empty spuriously
+// while more than n others are preempted inside theirs; nothing is stranded,
+// see dequeue.)
+const bMinRing = 64
+
 // Bounded is a lock-free multi-producer multi-consumer FIFO queue of at most
 // Cap() values of type T, with non-blocking TryPush and TryPop and blocking
 // Push and Pop that park.
@@ -69,11 +78,15 @@ const bMaxCapacity = 1 << 30
 // # Linearizability and its one relaxation
 //
 // Every successful operation and every failed TryPop takes effect at one
-// instant inside the call (the SCQ proof, extended to Close above). A failed
-// TryPush is the exception: a pop takes a value out at one instant (its claim
+// instant inside the call (the SCQ proof, extended to Close above; for a
+// failed TryPop the proof assumes that at most n pops are in flight at once,
+// n being Cap() rounded up to a power of two and at least 64: beyond that a
+// TryPop may report empty while a value is queued, but the value is found by
+// the next pop and never stranded). A failed TryPush is the exception: a pop takes a value out at one instant (its claim
 // on aq) but hands the value's slot back to fq a few instructions later, and a
 // push that finds fq empty in between reports full although Cap()-1 values are
 // queued. The same holds while a concurrent push holds the last free slot
+// between its two steps, or holds it and then fails because Close came
 // between its two steps. Every ring queue that stores values in place shares
 // this (Vyukov's, crossbeam's ArrayQueue); avoiding it would need a push to
 // wait for the pop, which TryPush must never do. Blocking Push is not affected
@@ -292,7 +305,15 @@ func (r *bRing) enqueue(idx uint64) bool {
 // which Close needs (see Bounded's doc) and which terminates because a closed
 // tail stops growing.
 func (r *bRing) dequeue(drain bool) (uint64, bool) {
-	if !drain && r.threshold.Load() < 0 {
+	if !drain && r.threshold.Load() < 0 && bDiff(r.tail.Load()&^bClosed, r.head.Load()) <= 0 {
+		// The threshold says empty, and no ticket at or past head has been
+		// handed to an enqueuer: nothing can be found. The threshold alone
+		// is not enough: Nikolaev's bound assumes at most n dequeuers in
+		// flight, and more of them, holding tickets from before the last
+		// enqueue, can run it below zero while a value waits at head.
+		// Checking head and tail keeps such a value from being stranded, and
+		// costs the empty path two loads of lines that nobody writes while
+		// the ring stays empty.
 		return 0, false
 	}
 	for {
@@ -373,7 +394,8 @@ func newBoundedAt[T any](capacity int, start uint64) *Bounded[T] {
 		panic("queue: capacity must be at most 1<<30")
 	}
 	start &^= bClosed
-	n := uint64(1) << bits.Len64(uint64(capacity)-1) // next power of two >= capacity
+	// n: the next power of two >= capacity, and at least bMinRing.
+	n := max(uint64(1)<<bits.Len64(uint64(capacity)-1), bMinRing)
 	q := &Bounded[T]{data: make([]T, capacity), capacity: capacity}
 	// fq starts with every index, in an order that scatters consecutive ones
 	// over distinct cache lines of data (as bRing.slot does for entries), so

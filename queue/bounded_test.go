@@ -227,16 +227,33 @@ func TestBoundedConservation(t *testing.T) {
 }
 
 // TestBoundedLinearizable checks many short concurrent histories of TryPush
-// and TryPop with porcupine. The queue is larger than any history, so every
-// TryPush must succeed: see the Bounded doc for why a failed TryPush is not
-// strictly linearizable (a push reports full while another push or pop holds
-// a slot in flight), which TestBoundedFullAtExactlyCap and the state machine
-// check sequentially instead.
+// and TryPop with porcupine: on a queue larger than any history (every
+// TryPush must succeed, so the check is strict), and on small queues that
+// fill up, where a failed TryPush may overlap pushes and pops that hold a
+// slot in flight (stress.Options.RelaxedFull; see the Bounded doc).
 func TestBoundedLinearizable(t *testing.T) {
 	for _, start := range boundedStarts[:2] {
 		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBoundedAt[uint64](64, start) },
 			stress.Options{Procs: []int{1, 2, 8}})
 	}
+	for _, c := range []int{1, 2, 5} {
+		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBoundedAt[uint64](c, boundedStarts[2]) },
+			stress.Options{Capacity: c, RelaxedFull: true, Procs: []int{1, 2, 8}})
+	}
+}
+
+// TestBoundedBlockingLinearizable checks histories that mix TryPush, TryPop,
+// waiting Push and Pop with contexts that are done or expire, and Close.
+//
+// Only at a capacity that the histories cannot fill: RelaxedFull counts the
+// successful pushes and pops that overlap a failed TryPush, but a push that
+// took the last free slot and then finds the queue closed fails, and a
+// TryPush that ran while it held the slot saw the queue full (see the
+// Bounded doc). Waiting pushes are checked by TestBoundedCloseRace,
+// TestBoundedCancelRace and the state machine instead.
+func TestBoundedBlockingLinearizable(t *testing.T) {
+	stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue { return queue.NewBoundedAt[uint64](64, boundedStarts[1]) },
+		stress.Options{ErrClosed: queue.ErrClosed, Procs: []int{1, 2, 8}})
 }
 
 // TestBoundedPopWakesOnPush checks that a parked Pop is woken by a push and

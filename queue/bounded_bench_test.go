@@ -1,0 +1,39 @@
+package queue_test
+
+import (
+	"testing"
+
+	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
+)
+
+// The BENCHMARKS.md queue workloads, run on the peers of internal/bench (Go
+// channel, mutex ring, xsync MPMCQueue and UMPSCQueue, lscq) and on Bounded at
+// capacity 1024, as sub-benchmarks impl=NAME/P=N:
+//
+//	go test -run '^$' -bench 'Bounded' -count 10 ./queue/ | benchstat -col /impl -
+//
+// Each run moves b.N items and checks conservation; ns/op is per item moved.
+
+// boundedBenchImpls is every peer plus Bounded; workloads skip the ones they
+// cannot run.
+func boundedBenchImpls() []*bench.Impl {
+	return append(bench.Peers(), xbeamimpl.BoundedImpl())
+}
+
+func BenchmarkBoundedSPSC(b *testing.B) {
+	bench.Run(b, bench.SPSC, boundedBenchImpls(), bench.Ps())
+}
+
+func BenchmarkBoundedMPSC(b *testing.B) {
+	bench.Run(b, bench.MPSC, boundedBenchImpls(), bench.Ps())
+}
+
+func BenchmarkBoundedMPMC(b *testing.B) {
+	bench.Run(b, bench.MPMC, boundedBenchImpls(), bench.Ps())
+}
+
+// BenchmarkBoundedMPMCBlocking adds P=64, the oversubscribed case.
+func BenchmarkBoundedMPMCBlocking(b *testing.B) {
+	bench.Run(b, bench.MPMCBlocking, boundedBenchImpls(), append(bench.Ps(), 64))
+}
