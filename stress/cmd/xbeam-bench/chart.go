@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // chart draws one workload: throughput against P, one line per
@@ -23,27 +24,40 @@ func (r *report) chart(g *group, path string) error {
 	p.Legend.Left = true
 
 	if len(g.ps) == 1 {
+		// One bar per implementation: xbeam's in one colour, the peers'
+		// in another.
 		var names []string
-		var vals plotter.Values
+		top := 0.0
+		legend := map[bool]bool{}
 		for _, impl := range g.impls {
 			c := g.cells[key(impl.Name, g.ps[0])]
 			if c == nil || c.result().Err != nil {
 				continue
 			}
-			names = append(names, impl.Name)
-			vals = append(vals, c.result().Mops())
-		}
-		if len(vals) > 0 {
-			bars, err := plotter.NewBarChart(vals, vg.Points(20))
+			bar, err := plotter.NewBarChart(plotter.Values{c.result().Mops()}, vg.Points(20))
 			if err != nil {
 				return err
 			}
-			bars.Color = plotutil.Color(0)
-			p.Add(bars)
+			bar.XMin = float64(len(names))
+			bar.Color = plotutil.Color(0)
+			if impl.Peer {
+				bar.Color = plotutil.Color(2)
+			}
+			p.Add(bar)
+			if !legend[impl.Peer] {
+				legend[impl.Peer] = true
+				p.Legend.Add(map[bool]string{true: "peer", false: "xbeam"}[impl.Peer], bar)
+			}
+			names = append(names, impl.Name)
+			top = max(top, c.result().Mops())
+		}
+		p.Y.Max = top * 1.15 // room for the legend
+		if len(names) > 0 {
 			p.NominalX(names...)
 			p.X.Tick.Label.Rotation = math.Pi / 6
-			p.X.Tick.Label.XAlign = -0.8
-			p.X.Tick.Label.YAlign = -0.5
+			p.X.Tick.Label.XAlign = draw.XRight
+			p.X.Tick.Label.YAlign = draw.YCenter
+			p.Legend.Left = false
 		}
 		p.X.Label.Text = fmt.Sprintf("P=%d", g.ps[0])
 		return p.Save(vg.Length(max(4, len(names)))*vg.Inch*0.9, 5*vg.Inch, path)
@@ -58,6 +72,7 @@ func (r *report) chart(g *group, path string) error {
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = float64(g.ps[0])/1.2, float64(g.ps[len(g.ps)-1])*1.2
 	var lines []any
+	top := 0.0
 	for _, impl := range g.impls {
 		var pts plotter.XYs
 		for _, x := range g.ps {
@@ -66,6 +81,7 @@ func (r *report) chart(g *group, path string) error {
 				continue
 			}
 			pts = append(pts, plotter.XY{X: float64(x), Y: c.result().Mops()})
+			top = max(top, c.result().Mops())
 		}
 		if len(pts) > 0 {
 			name := impl.Name
@@ -78,5 +94,8 @@ func (r *report) chart(g *group, path string) error {
 	if err := plotutil.AddLinePoints(p, lines...); err != nil {
 		return err
 	}
+	// Headroom above the highest point for the legend (one line per
+	// implementation, top left), so that it does not hide the data.
+	p.Y.Max = top * (1 + 0.06*float64(len(lines)/2+1))
 	return p.Save(8*vg.Inch, 5*vg.Inch, path)
 }
