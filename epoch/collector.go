@@ -301,9 +301,9 @@ const (
 func (c *Collector) tryAdvance(budget int) advanceResult {
 	g := c.global.Load()
 	s := c.scan.Load()
-	if s>>idxBits != g&tagMask {
-		if s>>idxBits == (g+1)&tagMask {
-			return advanced // our g is stale: someone advanced and started the next scan
+	if d := (s>>idxBits - g) & tagMask; d != 0 {
+		if d < tagMask/2 {
+			return advanced // our g is stale: someone advanced and started a later scan
 		}
 		// A scan for an older epoch: its reads say nothing about e. Restart.
 		ns := g << idxBits

@@ -61,3 +61,15 @@ func CollectorLayout() (global, scan, expireAt, reg uintptr) {
 	var c Collector
 	return unsafe.Offsetof(c.global), unsafe.Offsetof(c.scan), unsafe.Offsetof(c.expireAt), unsafe.Offsetof(c.reg)
 }
+
+// NewCollectorAt returns a new collector whose global epoch starts at e,
+// to test the scan cursor's epoch tag across its wrap-around.
+func NewCollectorAt(e uint64) *Collector {
+	c := NewCollector()
+	c.global.Store(e)
+	c.scan.Store(e << idxBits)
+	return c
+}
+
+// TagWrap is the first epoch whose scan tag wraps to 0.
+const TagWrap = tagMask + 1
