@@ -56,8 +56,12 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	// CVE-2021-32810 (PR #726): a steal that loaded a buffer the owner has
 	// since replaced gives up instead of trusting its slot; together with
 	// the pin it means we only ever read a slot of a buffer that was
-	// current after our readers increment, so the owner will not write
-	// it until we decrement. (TestStealRacingResize.)
+	// current after our readers increment. An owner write to this slot
+	// (index t+cap) needs an observation of top > t before its readers
+	// check: if that check came before our increment, top passed t before
+	// our CAS, which fails; if after, it sees our count and the owner
+	// moves to another buffer. So no write meets our read.
+	// (TestStealRacingResize.)
 	if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
 		sl.readers.Add(-1)
 		g.Unpin()

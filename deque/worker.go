@@ -41,7 +41,8 @@ import "github.com/xbeam/xbeam/atomicx"
 // Invariants, with t = top and b = bottom: t <= b except inside the owner's
 // Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
 // current buffer; the owner is the only writer of b, of the buffer pointer
-// and of every slot value; t only grows.
+// and of every slot value; t only grows, except that a FIFO owner's Pop of
+// an empty deque adds one to t and takes it back (harmless: see popFIFO).
 //
 // A Worker belongs to one goroutine at a time, its owner: Push, Pop, Len and
 // being the destination of a batch steal must only be called by the owner.
@@ -60,7 +61,7 @@ type Worker[T any] struct {
 	// Owner-private: read and written by the owner only.
 	buf      *buffer[T]  // == shared.buf.Load(); the owner is its only writer
 	bottom   uint64      // == shared.bottom.Load(); the owner is its only writer
-	topCache uint64      // a value of top the owner has seen; top never decreases, so it is a lower bound
+	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for popFIFO's own undo)
 	lifo     bool        // immutable
 	stealer  *Stealer[T] // immutable; the one Stealer handed out
 	rec      recycler[T]
@@ -268,7 +269,11 @@ func (w *Worker[T]) popFIFO() (v T, ok bool) {
 	if int64(b-t) <= 0 {
 		// Nothing at t (stealers emptied the deque): undo. No one else
 		// moved top meanwhile: a stealer that loads t+1 > bottom sees an
-		// empty deque and does not CAS, and any CAS expecting t fails.
+		// empty deque and does not CAS, and any CAS expecting t fails. A
+		// stealer that loaded the passing t+1 and, after we push again,
+		// a bottom above it, claims index t+1 only if its CAS finds top
+		// at t+1 again, that is, after index t was taken: a claim that
+		// is valid then, and it reads the slot only after it.
 		w.shared.top.Store(t)
 		w.topCache = t
 		return v, false
