@@ -10,7 +10,7 @@
 //	go run ./stress/cmd/xbeam-bench -workloads mpmc,mpsc -impls chan,xsync-mpmc,xbeam -p 1,2,4,8
 //
 // The default run takes a few minutes on a 2-core machine (each run stops
-// its producers after -duration, 1 s; the progress line on stderr says which
+// its producers after -duration, 1.5 s; the progress line on stderr says which
 // run is going and about how long is left).
 //
 // For the full BENCHMARKS.md scalability matrix (20,000,000 items, P = 1

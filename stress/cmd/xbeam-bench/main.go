@@ -68,7 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	items := fs.Int("items", 5_000_000, "values moved per queue or deque run (BENCHMARKS.md: 20000000)")
 	loopItems := fs.Int("loop-items", 50_000_000, "pairs or adds per epoch-pin or counter-shared run")
 	forkDepth := fs.Int("fork-depth", 20, "fork-join tree depth: 2^depth leaves (BENCHMARKS.md: 25)")
-	duration := fs.Duration("duration", time.Second, "producers (and every other source of work) stop after this even if items remain (BENCHMARKS.md: 1.5s)")
+	duration := fs.Duration("duration", 1500*time.Millisecond, "producers (and every other source of work) stop after this even if items remain (as in BENCHMARKS.md)")
 	work := fs.Int("work", 0, "local work per item outside the structure (xorshift rounds by producer and consumer; queue and deque-steal workloads)")
 	count := fs.Int("count", 1, "runs per cell; the table shows the median")
 	out := fs.String("out", filepath.Join("out", "bench"), "output folder")

@@ -89,6 +89,17 @@ func (g *group) bestPeer(p int) (string, float64, bool) {
 	return name, best, name != ""
 }
 
+// bestPeers names the best peer at each P, or returns "".
+func (g *group) bestPeers() string {
+	var best []string
+	for _, p := range g.ps {
+		if name, _, ok := g.bestPeer(p); ok {
+			best = append(best, fmt.Sprintf("P=%d %s", p, name))
+		}
+	}
+	return strings.Join(best, ", ")
+}
+
 // ratios returns the cell's ratio to the channel and to the best peer, or
 // NaN-free blanks ("") where there is none.
 func (g *group) ratios(c *cell) (toChan, toBest string) {
@@ -150,14 +161,8 @@ func (r *report) text() string {
 			fmt.Fprintln(tw)
 		}
 		tw.Flush()
-		var best []string
-		for _, p := range g.ps {
-			if name, _, ok := g.bestPeer(p); ok {
-				best = append(best, fmt.Sprintf("P=%d %s", p, name))
-			}
-		}
-		if len(best) > 0 {
-			fmt.Fprintf(&b, "best peer: %s\n", strings.Join(best, ", "))
+		if best := g.bestPeers(); best != "" {
+			fmt.Fprintf(&b, "best peer: %s\n", best)
 		}
 		for _, impl := range g.impls {
 			for _, p := range g.ps {
@@ -202,6 +207,9 @@ func (r *report) markdown() string {
 				fmt.Fprintf(&b, " %s |", strings.ReplaceAll(g.cellText(g.cells[key(impl.Name, p)]), "*", `\*`))
 			}
 			b.WriteString("\n")
+		}
+		if best := g.bestPeers(); best != "" {
+			fmt.Fprintf(&b, "\nBest peer: %s.\n", best)
 		}
 	}
 	return b.String()
