@@ -165,6 +165,10 @@ func (q *Unbounded[T]) TryPush(v T) bool {
 	t := q.tail.Add(1) - 1 // claims index t (or nothing, if the closed bit is set)
 	// A t with the closed bit never equals a live id.
 	if s.live.Load() == t>>segShift {
+		if t&segMask == segPrelinkAt {
+			// Before the Or below, while slot t keeps s from retirement.
+			q.segPrelink(s)
+		}
 		slot := s.slot(t)
 		slot.val = v
 		// Publishes val to the consumer of t, unless it abandoned t first.
@@ -201,7 +205,7 @@ func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 	for t&unboundedClosed == 0 {
 		s := q.tailSeg.Load()
 		if s.live.Load() != t>>segShift {
-			s = q.segFor(&q.tailSeg, t>>segShift, true)
+			s = q.segFor(&q.tailSeg, t>>segShift)
 		}
 		slot := s.slot(t)
 		slot.val = v
@@ -268,7 +272,7 @@ func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 	var zero T
 	for {
 		if s == nil {
-			s = q.segFor(&q.headSeg, h>>segShift, false)
+			s = q.segFor(&q.headSeg, h>>segShift)
 		}
 		i := h & segMask
 		slot := s.slot(i)
@@ -404,18 +408,29 @@ func (q *Unbounded[T]) closedAndDrained() bool {
 // segFor returns segment number k, in which the caller holds an unfinished
 // index. It pins only for the walk: the result cannot be retired before the
 // caller finishes its slot, so it stays valid after the unpin.
-//
-// A producer (prelink) that reaches a segment with no successor links one
-// in advance, so that the producers that cross into it next find it there
-// instead of all taking a segment from the recycler and racing to link it.
-func (q *Unbounded[T]) segFor(hint *atomicx.Pointer[segment[T]], k uint64, prelink bool) *segment[T] {
+func (q *Unbounded[T]) segFor(hint *atomicx.Pointer[segment[T]], k uint64) *segment[T] {
 	g := q.rec.pin()
 	s := q.segFind(hint, k, g)
-	if prelink && s.next.Load() == nil {
-		q.segExtend(s, g)
-	}
 	g.Unpin()
 	return s
+}
+
+// segPrelinkAt is the index within a segment whose producer links the next
+// segment in advance: exactly one producer per segment, half-way through
+// it, so that the producers that cross into the next segment find it linked
+// instead of all taking a segment from the recycler and racing to link it.
+// (If that producer is late, the first walker to need the segment links it.)
+const segPrelinkAt = segSize / 2
+
+// segPrelink links a segment after s if it has none; the caller holds an
+// unfinished index in s.
+func (q *Unbounded[T]) segPrelink(s *segment[T]) {
+	if s.next.Load() != nil {
+		return
+	}
+	g := q.rec.pin()
+	q.segExtend(s, g)
+	g.Unpin()
 }
 
 // segFind returns segment number k, walking from the hint (or from oldest,
