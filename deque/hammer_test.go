@@ -147,3 +147,116 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 		}
 	}
 }
+
+// TestMesh: W goroutines each own a Worker, push their share of the items
+// in bursts, pop, and when dry steal (all three kinds, from the Injector
+// and from random siblings) into their own Worker, so that batches land in
+// Workers that others are stealing from at the same time. Every item is
+// taken exactly once.
+func TestMesh(t *testing.T) {
+	items := 100_000
+	if testing.Short() {
+		items = 20_000
+	}
+	if race.Enabled {
+		items /= 5
+	}
+	for _, p := range []int{1, 2, 4, 8} {
+		for _, lifo := range []bool{false, true} {
+			t.Run(fmt.Sprintf("P=%d/LIFO=%v", p, lifo), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
+				mesh(t, 4, items, lifo)
+			})
+		}
+	}
+}
+
+func mesh(t *testing.T, n, items int, lifo bool) {
+	inj := deque.NewInjector[pair]()
+	workers := make([]*deque.Worker[pair], n)
+	for i := range workers {
+		if lifo {
+			workers[i] = deque.NewLIFO[pair]()
+		} else {
+			workers[i] = deque.NewFIFO[pair]()
+		}
+	}
+	seen := make([]atomic.Int32, items)
+	var taken atomic.Int64
+	var failed atomic.Value
+	take := func(v pair) {
+		if v.a != v.b || v.a >= uint64(items) {
+			failed.CompareAndSwap(nil, fmt.Sprintf("torn or bogus item %+v", v))
+		} else if seen[v.a].Add(1) != 1 {
+			failed.CompareAndSwap(nil, fmt.Sprintf("item %d taken twice", v.a))
+		}
+		taken.Add(1)
+	}
+	// A quarter of the items go through the injector.
+	for i := 0; i < items/4; i++ {
+		inj.Push(pair{uint64(i), uint64(i)})
+	}
+	var wg sync.WaitGroup
+	for id := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			own := workers[id]
+			rng := rand.New(rand.NewPCG(uint64(id), 3))
+			next, end := items/4+id*(items-items/4)/n, items/4+(id+1)*(items-items/4)/n
+			for taken.Load() < int64(items) && failed.Load() == nil {
+				for burst := rng.IntN(64); burst > 0 && next < end; burst-- {
+					own.Push(pair{uint64(next), uint64(next)})
+					next++
+				}
+				for pops := rng.IntN(64); pops > 0; pops-- {
+					v, ok := own.Pop()
+					if !ok {
+						break
+					}
+					take(v)
+				}
+				if own.Len() > 0 || next < end {
+					continue
+				}
+				var v pair
+				var st deque.Status
+				victim := workers[rng.IntN(n)]
+				switch k := rng.IntN(6); {
+				case k == 0:
+					v, st = inj.Steal()
+				case k == 1:
+					if st = inj.StealBatch(own); st == deque.Success {
+						continue
+					}
+				case k == 2:
+					v, st = inj.StealBatchAndPop(own)
+				case victim == own:
+					continue
+				case k == 3:
+					v, st = victim.Stealer().Steal()
+				case k == 4:
+					if st = victim.Stealer().StealBatch(own); st == deque.Success {
+						continue
+					}
+				default:
+					v, st = victim.Stealer().StealBatchAndPop(own)
+				}
+				if st == deque.Success {
+					take(v)
+				} else {
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if msg := failed.Load(); msg != nil {
+		t.Fatal(msg)
+	}
+	for i := range seen {
+		if c := seen[i].Load(); c != 1 {
+			t.Fatalf("item %d taken %d times", i, c)
+		}
+	}
+}
