@@ -12,7 +12,8 @@ const bagCap = 64
 // it to run its functions.
 type bag struct {
 	fns [bagCap]func()
-	n   int
+	n   int // fns[:n] were deferred
+	i   int // fns[:i] have been called (set before each call)
 	// tag is the global epoch read when the bag was sealed, after every
 	// function in it was deferred. Its functions may run once the global
 	// epoch is at least tag+2 (see Collector).
@@ -20,15 +21,15 @@ type bag struct {
 	next *bag // link in the garbage queue or the free list
 }
 
-// run calls the bag's functions in the order they were deferred and clears
-// them so that the bag can be reused. It returns how many it ran.
-func (b *bag) run() int {
-	n := b.n
-	for i := range n {
-		fn := b.fns[i]
-		b.fns[i] = nil
+// run calls the bag's functions not called yet, in the order they were
+// deferred, clearing each slot before the call. If one panics, the panic
+// goes on with i counting it as called, so that the rest can run later and
+// none runs twice.
+func (b *bag) run() {
+	for b.i < b.n {
+		fn := b.fns[b.i]
+		b.fns[b.i] = nil
+		b.i++
 		fn()
 	}
-	b.n = 0
-	return n
 }

@@ -408,19 +408,51 @@ func (c *Collector) collect(limit int, block bool) int {
 	if k == 0 {
 		return 0
 	}
-	ran := 0
-	for b := list; b != nil; b = b.next {
-		ran += b.run()
+	var ran uint64
+	cur, start := list, 0
+	defer func() {
+		if cur != nil {
+			// A deferred function panicked; it counts as run. Hand the
+			// functions not run yet back to the head of the queue (they
+			// have expired already) and let the panic go on.
+			ran += uint64(cur.i - start)
+			c.ran.Add(ran)
+			c.requeue(cur)
+		}
+	}()
+	for cur != nil {
+		start = cur.i // a requeued bag may be partly run
+		cur.run()
+		ran += uint64(cur.n - start)
+		cur = cur.next
 	}
-	c.ran.Add(uint64(ran))
+	c.ran.Add(ran)
 	c.garbageMu.Lock()
 	for list != nil && c.nfree < maxFreeBags {
 		b := list
 		list = b.next
+		b.n, b.i = 0, 0
 		b.next = c.freeBags
 		c.freeBags = b
 		c.nfree++
 	}
 	c.garbageMu.Unlock()
 	return k
+}
+
+// requeue puts the list of popped bags starting at b, whose first bag may be
+// partly run, back at the head of the garbage queue, in order.
+func (c *Collector) requeue(b *bag) {
+	last := b
+	for last.next != nil {
+		last = last.next
+	}
+	c.garbageMu.Lock()
+	last.next = c.head
+	c.head = b
+	if c.tail == nil {
+		c.tail = last
+	}
+	c.expireAt.Store(b.tag + 2)
+	c.garbageMu.Unlock()
 }

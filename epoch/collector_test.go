@@ -353,3 +353,63 @@ func TestChurn(t *testing.T) {
 		t.Fatalf("Pending = %d, want 0", p)
 	}
 }
+
+// TestDeferredPanic: a deferred function that panics makes the Pin or
+// Flush that ran it panic, leaves nothing pinned, counts as run once, and
+// does not stop the other functions from running once each.
+func TestDeferredPanic(t *testing.T) {
+	for _, via := range []string{"Flush", "Handle.Pin", "Collector.Pin"} {
+		c := epoch.NewCollector()
+		deferrer, pinner := c.Register(), c.Register()
+		counts := make([]int, 3*epoch.BagCap) // three full bags, sealed at Defer
+		g := deferrer.Pin()
+		for i := range counts {
+			g.Defer(func() {
+				counts[i]++
+				if i == epoch.BagCap+5 {
+					panic("boom")
+				}
+			})
+		}
+		g.Unpin()
+		got := func() (r any) {
+			defer func() { r = recover() }()
+			switch via {
+			case "Flush":
+				c.Flush()
+			case "Handle.Pin":
+				for range 100 * epoch.PinsBetweenCollect {
+					pinner.Pin().Unpin()
+				}
+			default:
+				for range 100 * epoch.PinsBetweenCollect {
+					c.Pin().Unpin()
+				}
+			}
+			return nil
+		}()
+		if got != "boom" {
+			t.Fatalf("%s: recovered %v, want the deferred function's panic", via, got)
+		}
+		// Nothing is left pinned: a function deferred now runs at the next
+		// Flush, which also runs the rest.
+		probe := false
+		g = deferrer.Pin()
+		g.Defer(func() { probe = true })
+		g.Unpin()
+		c.Flush()
+		if !probe {
+			t.Fatalf("%s: a Flush with nothing pinned did not run a new function: the panicking %s left a participant pinned", via, via)
+		}
+		for i, n := range counts {
+			if n != 1 {
+				t.Fatalf("%s: function %d ran %d times, want 1", via, i, n)
+			}
+		}
+		if p := c.Pending(); p != 0 {
+			t.Fatalf("%s: Pending = %d, want 0", via, p)
+		}
+		pinner.Unregister()
+		deferrer.Unregister()
+	}
+}

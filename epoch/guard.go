@@ -20,8 +20,11 @@ type Guard struct {
 // anywhere at the moment of this call has been unpinned: use it to release
 // (close, recycle, reuse) an object that the caller has just unlinked from a
 // shared structure and that pinned readers may still see. fn runs on some
-// goroutine that pins or flushes the collector later; it must not panic,
-// block for long, or call Flush. Defer must only be called by the guard's
+// goroutine that pins or flushes the collector later; it should not block
+// for long, and it must not call Flush (which would wait for itself). If fn
+// panics, the panic comes out of the Pin or Flush that ran it (that Pin
+// leaves nothing pinned), fn counts as run, and the other functions still
+// run, each once, later. Defer must only be called by the guard's
 // owner while pinned; it panics on an unpinned guard or a nil fn.
 func (g *Guard) Defer(fn func()) {
 	h := g.h

@@ -146,6 +146,16 @@ func (h *Handle) pinSlow() *Guard {
 // often (crossbeam-epoch attempts on every 128th pin of every thread).
 func (h *Handle) collect() {
 	c := h.c
+	done := false
+	defer func() {
+		if !done {
+			// A deferred function panicked: the caller's Pin panics and
+			// returns no guard, so end the pin here, or h would stay
+			// pinned (and hold the epoch back) forever.
+			h.ctl -= 1 << 32
+			h.state.Store(0)
+		}
+	}()
 	h.seal(c)
 	g := c.global.Load()
 	if g == h.seen {
@@ -156,6 +166,7 @@ func (h *Handle) collect() {
 	if g >= c.expireAt.Load() {
 		c.collect(collectSteps, false)
 	}
+	done = true
 }
 
 // seal hands h's bag, if it holds anything, to the queue of h's collector
