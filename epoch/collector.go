@@ -62,8 +62,8 @@ const (
 // reasons): an advance attempt reads at most scanBudget participants and
 // leaves a cursor for the next attempt instead of walking the whole list;
 // participants live in an index table with slot reuse instead of a linked
-// list with lazy deletion; Collector.Pin claims one of a fixed set of
-// pooled participants with a CAS instead of using a thread-local handle;
+// list with lazy deletion; Collector.Pin claims one of a fixed-size pool of
+// participants with a CAS instead of using a thread-local handle;
 // the sealed-bag queue is a mutex-guarded list touched once per bag; and
 // Flush seals the bags of every participant.
 //
@@ -105,14 +105,18 @@ type Collector struct {
 
 	// pooled are the participants behind Collector.Pin: a goroutine claims
 	// one by CAS of its state from 0 (free and unpinned) to pinned, and
-	// releases it with the Unpin store of 0. poolMask is len(pooled)-1.
-	pooled   []Handle
+	// releases it with the Unpin store of 0. Each is made on first use
+	// (under overflowMu, stored once, read by Pin without a lock), so that
+	// a collector used by few goroutines stays small. poolMask is
+	// len(pooled)-1.
+	pooled   []atomicx.Pointer[Handle]
 	poolMask uint64
 
 	// overflow holds the extra participants made when every pooled one was
 	// claimed at once; they are claimed and released like pooled ones. The
 	// slice is copy-on-write: appended under overflowMu and published by
-	// the Store, read by pinSlow without the lock.
+	// the Store, read by pinSlow without the lock. overflowMu also guards
+	// the creation of pooled participants.
 	overflowMu sync.Mutex
 	overflow   atomicx.Pointer[[]*Handle]
 
@@ -136,19 +140,16 @@ type Collector struct {
 	dead atomicx.Uint64
 }
 
-// NewCollector returns a new collector, with a pool of pre-registered
-// participants for Collector.Pin sized from GOMAXPROCS.
+// NewCollector returns a new collector. Its pool of participants for
+// Collector.Pin has room for four per GOMAXPROCS at the time of the call
+// (at least 16), each made when first needed.
 func NewCollector() *Collector {
 	c := &Collector{}
 	c.expireAt.Store(math.MaxUint64)
 	n := uint64(4 * runtime.GOMAXPROCS(0))
 	n = max(16, min(1024, uint64(1)<<bits.Len64(n-1)))
-	c.pooled = make([]Handle, n)
+	c.pooled = make([]atomicx.Pointer[Handle], n)
 	c.poolMask = n - 1
-	for i := range c.pooled {
-		h := &c.pooled[i]
-		h.init(c, kindPooled)
-	}
 	return c
 }
 
@@ -179,21 +180,29 @@ func (c *Collector) Pin() *Guard {
 	// those bits to the top half, from which the index is taken. A moved
 	// stack only changes the preferred slot.
 	i := uint64(uintptr(unsafe.Pointer(&probe))) * 0x9e3779b97f4a7c15 >> 32
-	h := &c.pooled[i&c.poolMask]
+	h := c.pooled[i&c.poolMask].Load()
 	// The CAS from 0 both claims the participant (0 means free and
 	// unpinned) and publishes the pinned epoch; the ordering argument is
 	// Handle.Pin's, a CAS being as sequentially consistent as a Store.
-	if !h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+	if h == nil || !h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
 		return c.pinSlow(i)
 	}
 	return h.claimed()
 }
 
-// pinSlow claims another pooled participant after the preferred one i was
-// busy, else a free overflow participant, else a new overflow participant.
+// pinSlow claims a pooled participant after the preferred one i was busy or
+// not made yet: the first of i, i+1, ... that is free, or not made yet (it
+// makes it); else a free overflow participant; else a new overflow one.
 func (c *Collector) pinSlow(i uint64) *Guard {
-	for j := uint64(1); j <= c.poolMask; j++ {
-		h := &c.pooled[(i+j)&c.poolMask]
+	for j := uint64(0); j <= c.poolMask; j++ {
+		slot := &c.pooled[(i+j)&c.poolMask]
+		h := slot.Load()
+		if h == nil {
+			if g := c.makePooled(slot); g != nil {
+				return g
+			}
+			h = slot.Load() // made by another goroutine meanwhile
+		}
 		// The Load keeps a busy slot's line shared instead of bouncing it
 		// with a failing CAS.
 		if h.state.Load() == 0 && h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
@@ -209,18 +218,41 @@ func (c *Collector) pinSlow(i uint64) *Guard {
 	}
 	c.overflowMu.Lock()
 	defer c.overflowMu.Unlock()
-	h := &Handle{}
-	h.init(c, kindPooled)
-	// A plain pin of a registered participant; nobody else can claim h
-	// before the Store below publishes it in the overflow list.
-	h.state.Store(c.global.Load()<<1 | pinnedBit)
+	h := c.newPooled()
 	var ov []*Handle
 	if old := c.overflow.Load(); old != nil {
 		ov = append(ov, *old...)
 	}
 	ov = append(ov, h)
+	// Publishes h, already claimed by its maker, to later pinSlow calls.
 	c.overflow.Store(&ov)
 	return h.claimed()
+}
+
+// makePooled makes the participant of an empty pool slot, pinned and
+// claimed by the caller, and returns its guard; or nil if another goroutine
+// made it first.
+func (c *Collector) makePooled(slot *atomicx.Pointer[Handle]) *Guard {
+	c.overflowMu.Lock()
+	defer c.overflowMu.Unlock()
+	if slot.Load() != nil {
+		return nil
+	}
+	h := c.newPooled()
+	// Publishes h, already claimed by its maker, to Pin and pinSlow.
+	slot.Store(h)
+	return h.claimed()
+}
+
+// newPooled registers a new participant for Collector.Pin and pins it for
+// the caller, who claims it; under overflowMu.
+func (c *Collector) newPooled() *Handle {
+	h := &Handle{}
+	h.init(c, kindPooled)
+	// A plain pin of a registered participant (see Handle.Pin); nobody else
+	// can claim h before the caller publishes it.
+	h.state.Store(c.global.Load()<<1 | pinnedBit)
+	return h
 }
 
 // Flush seals the garbage of every participant, advances the global epoch

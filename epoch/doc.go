@@ -105,13 +105,13 @@
 //     list with lazy unlinking, so Unregister frees the slot at once and the
 //     table is as large as the most handles registered at one time.
 //   - Collector.Pin: Go has no goroutine-local storage, so instead of a
-//     thread-local handle it claims one of a fixed pool of pre-registered,
-//     padded participants with one CAS, at a slot chosen by hashing the
-//     address of a stack variable (goroutine-affine and free to compute),
-//     falling back to other slots, then to overflow participants claimed the
-//     same way, adding one (under a lock) only when all are taken. A million
-//     goroutines that pin once each add no participants beyond the most
-//     pinned at once.
+//     thread-local handle it claims one of a fixed-size pool of padded
+//     participants (four per GOMAXPROCS, each made on first use) with one
+//     CAS, at a slot chosen by hashing the address of a stack variable
+//     (goroutine-affine and free to compute), falling back to other slots,
+//     then to overflow participants claimed the same way, adding one (under
+//     a lock) only when all are taken. A million goroutines that pin once
+//     each add no participants beyond the pool and the most pinned at once.
 //   - Garbage: crossbeam's sealed bags go to a lock-free queue; here they go
 //     to a mutex-guarded list, touched once per bag of 64 functions (or per
 //     K pins), never per Defer, with a try-lock on the amortized path.

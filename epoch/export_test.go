@@ -32,7 +32,8 @@ func (c *Collector) Participants() int {
 	return k
 }
 
-// PoolSize returns the number of pooled participants behind Collector.Pin.
+// PoolSize returns the number of pool slots for participants behind
+// Collector.Pin.
 func (c *Collector) PoolSize() int { return len(c.pooled) }
 
 // Pinned reports whether g is pinned.
