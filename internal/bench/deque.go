@@ -16,6 +16,7 @@ func runDequeOwner(impl *Impl, cfg Config) Result {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer g.catch()
 		<-g.start
 		for lo := uint64(1); lo <= uint64(cfg.Items) && !g.stop.Load(); lo += 1024 {
 			hi := min(lo+1023, uint64(cfg.Items))
@@ -57,6 +58,7 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 	ownerDone := make(chan struct{})
 	var all sync.WaitGroup
 	all.Go(func() {
+		defer g.catch()
 		defer close(ownerDone)
 		<-g.start
 		pushed, popped := &in[0], &out[cfg.P]
@@ -85,6 +87,7 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 	for i := range cfg.P {
 		s := d.Stealer()
 		all.Go(func() {
+			defer g.catch()
 			<-g.start
 			t := &out[i]
 			for fails := 0; ; {

@@ -22,6 +22,7 @@ func runForkJoin(impl *Impl, cfg Config) Result {
 	if impl.NewDeque == nil {
 		go func() {
 			defer close(done)
+			defer g.catch()
 			<-g.start
 			leaves = impl.ForkJoin(depth, cfg.P, &g.stop)
 		}()
@@ -36,7 +37,10 @@ func runForkJoin(impl *Impl, cfg Config) Result {
 		var total atomic.Uint64 // leaves reached, flushed by each worker when it runs dry
 		var wg sync.WaitGroup
 		for w := range cfg.P {
-			wg.Go(func() { forkJoinWorker(w, ds[w], ss, g, &total, want) })
+			wg.Go(func() {
+				defer g.catch()
+				forkJoinWorker(w, ds[w], ss, g, &total, want)
+			})
 		}
 		go func() {
 			defer close(done)

@@ -19,6 +19,7 @@ func runLoops(l Loops, cfg Config) Result {
 		n := int(hi + 1 - lo)
 		f := l.Worker()
 		wg.Go(func() {
+			defer g.catch()
 			<-g.start
 			t := &counts[i]
 			for n > 0 && !g.stop.Load() {

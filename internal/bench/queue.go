@@ -40,6 +40,7 @@ func runTryQueue(q TryQueue, cfg Config, producers, consumers int) Result {
 		lo, hi := split(cfg.Items, producers, i)
 		producing.Add(1)
 		all.Go(func() {
+			defer g.catch()
 			defer producing.Done()
 			<-g.start
 			t := &in[i]
@@ -63,6 +64,7 @@ func runTryQueue(q TryQueue, cfg Config, producers, consumers int) Result {
 	go func() { producing.Wait(); close(prodDone) }()
 	for i := range consumers {
 		all.Go(func() {
+			defer g.catch()
 			<-g.start
 			t := &out[i]
 			for fails := 0; ; {
@@ -117,6 +119,7 @@ func runBlockingQueue(q BlockingQueue, cfg Config, producers, consumers int) Res
 	for i := range producers {
 		lo, hi := split(cfg.Items, producers, i)
 		producing.Go(func() {
+			defer g.catch()
 			<-g.start
 			t := &in[i]
 			for v := lo; v <= hi && !g.stop.Load(); v++ {
@@ -131,6 +134,7 @@ func runBlockingQueue(q BlockingQueue, cfg Config, producers, consumers int) Res
 	}
 	for i := range consumers {
 		consuming.Go(func() {
+			defer g.catch()
 			<-g.start
 			t := &out[i]
 			for {
@@ -148,6 +152,7 @@ func runBlockingQueue(q BlockingQueue, cfg Config, producers, consumers int) Res
 	}
 	done := make(chan struct{})
 	go func() {
+		defer g.catch()
 		producing.Wait()
 		// One end marker per consumer, pushed after every value: in a
 		// FIFO queue each consumer that takes a marker finds only

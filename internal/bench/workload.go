@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -185,12 +186,30 @@ func WorkloadByName(name string) *Workload {
 type gate struct {
 	start chan struct{}
 	stop  atomic.Bool // producers stop taking new work; set at the deadline
-	abort atomic.Bool // everyone gives up; set at the timeout
+	abort atomic.Bool // everyone gives up; set at the timeout or a panic
 	t0    time.Time
 	timer *time.Timer
+
+	failOnce sync.Once
+	failed   chan struct{} // closed at the first panic, after failErr is set
+	failErr  error
 }
 
-func newGate() *gate { return &gate{start: make(chan struct{})} }
+func newGate() *gate { return &gate{start: make(chan struct{}), failed: make(chan struct{})} }
+
+// catch, deferred by every goroutine of a run, turns a panic (a broken
+// implementation, or an adapter that met an error) into the run's error and
+// tells the other goroutines to give up.
+func (g *gate) catch() {
+	if r := recover(); r != nil {
+		g.failOnce.Do(func() {
+			g.failErr = fmt.Errorf("panic: %v", r)
+			g.stop.Store(true)
+			g.abort.Store(true)
+			close(g.failed)
+		})
+	}
+}
 
 // open releases the goroutines waiting on g.start and starts the clock.
 func (g *gate) open(cfg Config) {
@@ -211,7 +230,16 @@ func (g *gate) wait(cfg Config, done <-chan struct{}) (time.Duration, error) {
 	}
 	select {
 	case <-done:
-		return time.Since(g.t0), nil
+		select {
+		case <-g.failed:
+			return time.Since(g.t0), g.failErr
+		default:
+			return time.Since(g.t0), nil
+		}
+	case <-g.failed:
+		// Goroutines blocked in a broken blocking queue may be left
+		// behind; the others see abort and return.
+		return time.Since(g.t0), g.failErr
 	case <-tm.C:
 	}
 	g.stop.Store(true)

@@ -326,3 +326,48 @@ func TestRunPanicsOnUnsupported(t *testing.T) {
 	}()
 	bench.DequeOwner.Run(bench.ChanImpl(), bench.Config{Items: 10})
 }
+
+// panicky panics on the value 500, as a broken implementation might.
+type panicky struct{ bench.MutexRing }
+
+func (p *panicky) TryPush(v uint64) bool {
+	if v == 500 {
+		panic("planted")
+	}
+	return p.MutexRing.TryPush(v)
+}
+
+type panickyDeque struct{ bench.MutexDeque }
+
+func (d *panickyDeque) Push(v uint64) {
+	if v == 500 {
+		panic("planted")
+	}
+	d.MutexDeque.Push(v)
+}
+
+func (d *panickyDeque) Stealer() bench.Stealer { return d }
+
+type panickyLoops struct{}
+
+func (panickyLoops) Worker() func(int)  { return func(int) { panic("planted") } }
+func (panickyLoops) Check(uint64) error { return nil }
+
+// TestPanicIsAFailure: a panicking implementation fails its run with the
+// panic's message instead of crashing the process.
+func TestPanicIsAFailure(t *testing.T) {
+	q := &bench.Impl{Name: "panicky", NewTry: func() bench.TryQueue { return new(panicky) }}
+	d := &bench.Impl{Name: "panicky-deque", NewDeque: func() bench.Deque { return new(panickyDeque) }}
+	l := &bench.Impl{Name: "panicky-loops", NewPin: func() bench.Loops { return panickyLoops{} }}
+	for _, c := range []struct {
+		w    *bench.Workload
+		impl *bench.Impl
+	}{
+		{bench.SPSC, q}, {bench.MPMC, q}, {bench.DequeOwner, d}, {bench.DequeSteal, d}, {bench.EpochPin, l},
+	} {
+		r := c.w.Run(c.impl, bench.Config{Items: 1000, P: 2})
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "panic: planted") {
+			t.Errorf("%s %s: Err = %v; want the planted panic", c.w.Name, c.impl.Name, r.Err)
+		}
+	}
+}
