@@ -167,9 +167,10 @@ func (c *Collector) Register() *Handle {
 // be unpinned by the same goroutine, and not used after that. Pin is meant
 // for goroutines that pin once per operation and own no Handle: it costs a
 // CAS on a slot chosen from the goroutine's stack address (so the same
-// goroutine tends to reuse the same cache line), allocates nothing, and never
-// adds participants beyond the number of goroutines pinned through it at
-// once. Nested calls pin further participants; each guard needs its own
+// goroutine tends to reuse the same cache line), allocates nothing once its
+// participants exist, and never makes more of them than the pool's size
+// (four per GOMAXPROCS at NewCollector) plus the most goroutines pinned
+// through it at once, however many goroutines come and go. Nested calls pin further participants; each guard needs its own
 // Unpin. Pin is safe for concurrent use.
 func (c *Collector) Pin() *Guard {
 	var probe byte
