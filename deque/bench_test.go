@@ -171,26 +171,26 @@ func newChanPool(w int) *chanPool {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
+			var frames frameCache
 			for t := range p.tasks {
-				p.run(t)
+				p.run(t, &frames)
 			}
 		}()
 	}
 	return p
 }
 
-func (p *chanPool) run(t fibTask) {
+func (p *chanPool) run(t fibTask, frames *frameCache) {
 	for t.n >= 2 {
-		f := &frame{parent: t.parent}
-		f.pending.Store(2)
+		f := frames.get(t.parent, t.side)
 		select {
-		case p.tasks <- fibTask{n: t.n - 2, parent: f}:
+		case p.tasks <- fibTask{n: t.n - 2, parent: f, side: 1}:
 		default:
-			p.run(fibTask{n: t.n - 2, parent: f})
+			p.run(fibTask{n: t.n - 2, parent: f, side: 1}, frames)
 		}
-		t = fibTask{n: t.n - 1, parent: f}
+		t = fibTask{n: t.n - 1, parent: f, side: 0}
 	}
-	t.parent.complete(int64(t.n))
+	complete(t.parent, t.side, int64(t.n), frames)
 }
 
 func (p *chanPool) Fib(n int) int64 {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/deque"
 	"github.com/xbeam/xbeam/internal/eventcount"
 )
@@ -32,33 +33,63 @@ import (
 // workers one at a time, each only after the previous one found work,
 // instead of waking every sleeper for every push.
 
-// fibTask computes fib(n) and adds it to parent.
+// fibTask computes fib(n) and delivers it to side 0 or 1 of parent.
 type fibTask struct {
 	n      int
 	parent *frame
+	side   int
 }
 
-// frame is a join point: the sum of a task's children, delivered to its own
-// parent when the last child finishes.
+// frame is a join point: the results of a task's two children, summed and
+// delivered to the frame's own parent when the second child finishes.
 type frame struct {
 	parent  *frame
+	side    int          // which result of parent this frame's sum goes to
 	pending atomic.Int32 // children not finished
-	sum     atomic.Int64
-	done    chan int64 // root frame only: receives the result
+	res     [2]int64     // res[i] is written by child i before its pending.Add
+	done    chan int64   // root frame only: receives the result
 }
 
-// complete adds v to f and, if that was f's last child, passes f's sum up.
-func (f *frame) complete(v int64) {
+// complete delivers v to side of f and, if that was f's last child, passes
+// f's sum up (recycling f, which nothing references any more).
+func complete(f *frame, side int, v int64, cache *frameCache) {
 	for {
-		f.sum.Add(v)
+		f.res[side] = v
+		// The last child's Add observes the other's, so it sees both results.
 		if f.pending.Add(-1) != 0 {
 			return
 		}
-		if f.parent == nil {
-			f.done <- f.sum.Load()
+		v = f.res[0] + f.res[1]
+		if f.done != nil {
+			f.done <- v
 			return
 		}
-		v, f = f.sum.Load(), f.parent
+		parent, pside := f.parent, f.side
+		cache.put(f)
+		f, side = parent, pside
+	}
+}
+
+// frameCache is one worker's free list of frames, so that steady-state
+// forking allocates nothing. Owner-only: a frame finished on one worker is
+// reused by that worker.
+type frameCache struct{ free []*frame }
+
+func (c *frameCache) get(parent *frame, side int) *frame {
+	var f *frame
+	if n := len(c.free); n > 0 {
+		f, c.free = c.free[n-1], c.free[:n-1]
+	} else {
+		f = new(frame)
+	}
+	f.parent, f.side = parent, side
+	f.pending.Store(2)
+	return f
+}
+
+func (c *frameCache) put(f *frame) {
+	if len(c.free) < 4096 {
+		c.free = append(c.free, f)
 	}
 }
 
@@ -91,7 +122,7 @@ func newForkJoinPool(w int) *forkJoinPool {
 func (p *forkJoinPool) Fib(n int) int64 {
 	root := &frame{done: make(chan int64, 1)}
 	root.pending.Store(1)
-	p.injector.Push(fibTask{n: n, parent: root})
+	p.injector.Push(fibTask{n: n, parent: root, side: 0})
 	p.idle.NotifyOne()
 	return <-root.done
 }
@@ -107,16 +138,24 @@ func (p *forkJoinPool) Close() {
 func (p *forkJoinPool) work(id int, own *deque.Worker[fibTask]) {
 	defer p.wg.Done()
 	rng := rand.New(rand.NewPCG(uint64(id), 1))
+	var frames frameCache
 	spinning := false
 	for {
-		if t, ok := p.find(id, own, rng); ok {
+		t, ok := p.find(id, own, rng)
+		// Look again a few times, briefly, before going to sleep: waking
+		// a parked goroutine costs far more than a short spin.
+		for bo := (atomicx.Backoff{}); !ok && !bo.ShouldPark(); {
+			bo.Snooze()
+			t, ok = p.find(id, own, rng)
+		}
+		if ok {
 			if spinning {
 				spinning = false
 				if p.spinning.Add(-1) == 0 {
 					p.idle.NotifyOne() // there may be more: pass the search on
 				}
 			}
-			p.run(own, t)
+			p.run(own, t, &frames)
 			continue
 		}
 		if spinning {
@@ -132,7 +171,7 @@ func (p *forkJoinPool) work(id int, own *deque.Worker[fibTask]) {
 		w := p.idle.Prepare()
 		if t, ok := p.find(id, own, rng); ok {
 			p.idle.Cancel(w)
-			p.run(own, t)
+			p.run(own, t, &frames)
 			continue
 		}
 		if p.closed.Load() {
@@ -182,17 +221,16 @@ func (p *forkJoinPool) find(id int, own *deque.Worker[fibTask], rng *rand.Rand) 
 
 // run executes t work-first: it keeps the n-1 branch and pushes the n-2
 // branch for itself or a thief, so each spawn costs one Push.
-func (p *forkJoinPool) run(own *deque.Worker[fibTask], t fibTask) {
+func (p *forkJoinPool) run(own *deque.Worker[fibTask], t fibTask, frames *frameCache) {
 	for t.n >= 2 {
-		f := &frame{parent: t.parent}
-		f.pending.Store(2)
-		own.Push(fibTask{n: t.n - 2, parent: f})
+		f := frames.get(t.parent, t.side)
+		own.Push(fibTask{n: t.n - 2, parent: f, side: 1})
 		if p.spinning.Load() == 0 {
 			p.idle.NotifyOne() // one atomic load unless a worker is parked
 		}
-		t = fibTask{n: t.n - 1, parent: f}
+		t = fibTask{n: t.n - 1, parent: f, side: 0}
 	}
-	t.parent.complete(int64(t.n))
+	complete(t.parent, t.side, int64(t.n), frames)
 }
 
 // Example_forkJoin runs the scheduler above on GOMAXPROCS workers.
