@@ -74,3 +74,9 @@ func NewCollectorAt(e uint64) *Collector {
 
 // TagWrap is the first epoch whose scan tag wraps to 0.
 const TagWrap = tagMask + 1
+
+// SetScan sets the scan cursor to slot i of a scan for epoch e.
+func (c *Collector) SetScan(e uint64, i int) { c.scan.Store(e<<idxBits | uint64(i)) }
+
+// ScanEpochTag returns the epoch tag of the scan cursor.
+func (c *Collector) ScanEpochTag() uint64 { return c.scan.Load() >> idxBits }

@@ -163,3 +163,42 @@ func TestCollectorPinOverflow(t *testing.T) {
 		}
 	}
 }
+
+// TestScanCursorTags: a cursor left by a scan for an older epoch is
+// restarted from slot 0 (its reads say nothing about the current epoch),
+// and one for a later epoch (seen by a scanner whose epoch is stale) is
+// left alone.
+func TestScanCursorTags(t *testing.T) {
+	c := epoch.NewCollector()
+	var hs []*epoch.Handle
+	for range 3 * epoch.ScanBudget {
+		hs = append(hs, c.Register())
+	}
+	defer func() {
+		for _, h := range hs {
+			h.Unregister()
+		}
+	}()
+	for c.Epoch() < 5 {
+		c.TryAdvance(epoch.ScanBudget)
+	}
+	e := c.Epoch()
+
+	// An older scan claimed most of the table: restart, do not trust it.
+	c.SetScan(e-1, 3*epoch.ScanBudget-1)
+	if c.TryAdvance(epoch.ScanBudget) {
+		t.Fatal("advanced on the strength of a scan for an older epoch")
+	}
+	if got := c.ScanCursor(); got != epoch.ScanBudget || c.ScanEpochTag() != e {
+		t.Fatalf("cursor at slot %d for epoch %d, want slot %d for epoch %d", got, c.ScanEpochTag(), epoch.ScanBudget, e)
+	}
+
+	// A later scan's cursor is not reset by a scanner at epoch e.
+	c.SetScan(e+1, 7)
+	if c.TryAdvance(epoch.ScanBudget) {
+		t.Fatal("advanced on a cursor for a later epoch")
+	}
+	if got := c.ScanCursor(); got != 7 || c.ScanEpochTag() != e+1 {
+		t.Fatalf("cursor moved to slot %d for epoch %d, want it left at slot 7 for epoch %d", got, c.ScanEpochTag(), e+1)
+	}
+}
