@@ -19,8 +19,9 @@
 // tasks are short and spawn each other, so that most of them never leave
 // the goroutine that made them.
 //
-// Progress: Worker.Push and Worker.Pop are wait-free for the owner except
-// for a buffer resize (amortized O(1), taking a buffer from the recycler).
+// Progress: Worker.Push and Worker.Pop are wait-free for the owner (no
+// loops, at most one CAS) except for a buffer resize, which is amortized
+// O(1) and takes a buffer from an epoch.Pool (a short lock).
 // Stealer operations are lock-free: a Retry means that another operation
 // made progress. Injector.Push is lock-free except while a new block is
 // being linked, and Injector steals may wait briefly for a pusher that has

@@ -47,11 +47,10 @@ type block[T any] struct {
 // tasks, and workers steal them, one at a time or in batches into their
 // own Worker.
 //
-// It is crossbeam-deque's Injector (crossbeam-deque 0.8, src/deque.rs),
-// itself a block-linked variant of the fetch-and-add queues of Yang and
-// Mellor-Crummey (PPoPP 2016) with CAS claims: a linked list of blocks of
-// 63 slots, a head index and block claimed by stealers with a CAS, a tail
-// index and block claimed by pushers with a CAS. A batch steal reserves its
+// It is crossbeam-deque's Injector (crossbeam-deque 0.8, src/deque.rs; the
+// block list of crossbeam's SegQueue): a linked list of blocks of 63 slots,
+// a head index and block claimed by stealers with a CAS, a tail index and
+// block claimed by pushers with a CAS. A batch steal reserves its
 // whole range of slots with that one CAS on the head index. Blocks are
 // recycled through an epoch.Pool instead of being freed by the last reader:
 // every operation pins the package's collector for its span, and a block is
