@@ -144,7 +144,7 @@ func (c *linChecker) check(history []porcupine.Operation, desc string) string {
 	res := porcupine.CheckOperationsTimeout(c.model.Model, history, c.opts.CheckTimeout)
 	switch res {
 	case porcupine.Ok:
-		c.opts.Stats.addHistory(len(history))
+		c.opts.Stats.addHistory(history)
 		return ""
 	case porcupine.Unknown:
 		return fmt.Sprintf("stress: %s: porcupine could not decide within %v (an unknown verdict is a failure); %s\nhistory (%d operations):\n%s%s",

@@ -51,12 +51,13 @@ type Options struct {
 
 	// RelaxedFull lets a failed TryPush of a bounded queue be
 	// linearizable when the queue holds fewer than Capacity items, by at
-	// most the number of successful pushes and pops that overlap the
-	// TryPush in time. Ring queues that store values in place (Vyukov's,
+	// most the number of pushes (whatever their outcome) and successful
+	// pops that overlap the TryPush in time. Ring queues that store values in place (Vyukov's,
 	// crossbeam's ArrayQueue, xbeam's SCQ-based Bounded) need it: a pop
 	// takes its value out at one instant but gives the slot back a few
 	// instructions later, and a push holds a slot between claiming and
-	// publishing it, so a TryPush in between sees no free slot. Without
+	// publishing it (or, when it finds the queue closed, giving it back),
+	// so a TryPush in between sees no free slot. Without
 	// concurrency the queue must still be full at exactly Capacity (see
 	// FuzzQueue).
 	RelaxedFull bool

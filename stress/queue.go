@@ -173,7 +173,6 @@ func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, abort *atomic.Bool, vs
 // barrier releases n goroutines at once.
 type barrier struct{ ready atomic.Int32 }
 
-//
 // Waiters spin and yield only every 64 checks, so that the goroutines that
 // are on a P when the last one arrives all leave within nanoseconds of each
 // other (yielding at every check would spread their starts over the

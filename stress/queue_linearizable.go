@@ -145,9 +145,10 @@ type qIn struct {
 }
 
 // addFullSlack sets the slack of every failed TryPush in h: the number of
-// successful pushes and pops by other clients whose intervals overlap it.
-// Each of those may hold one slot that is neither free nor counted as an
-// item while the TryPush looks for a free one.
+// pushes (whatever their outcome: a push that claims a slot and then finds
+// the queue closed gives it back and fails) and successful pops by other
+// clients whose intervals overlap it. Each of those may hold one slot that
+// is neither free nor counted as an item while the TryPush looks for one.
 func addFullSlack(h []porcupine.Operation) {
 	for i := range h {
 		in, out := h[i].Input.(qIn), h[i].Output.(qOut)
@@ -157,7 +158,9 @@ func addFullSlack(h []porcupine.Operation) {
 		in.slack = 0
 		for j := range h {
 			o, oin := h[j], h[j].Input.(qIn)
-			if o.ClientId != h[i].ClientId && oin.op != qClose && o.Output.(qOut).ok &&
+			isPush := oin.op == qTryPush || oin.op == qPush
+			isPop := (oin.op == qTryPop || oin.op == qPop) && o.Output.(qOut).ok
+			if o.ClientId != h[i].ClientId && (isPush || isPop) &&
 				o.Call <= h[i].Return && o.Return >= h[i].Call {
 				in.slack++
 			}
@@ -288,7 +291,7 @@ func describeQueueOp(input, output any) string {
 			return fmt.Sprintf("TryPush(%d) -> true", in.v)
 		}
 		if in.slack > 0 {
-			return fmt.Sprintf("TryPush(%d) -> false (%d successful ops overlap it)", in.v, in.slack)
+			return fmt.Sprintf("TryPush(%d) -> false (%d pushes or pops overlap it)", in.v, in.slack)
 		}
 		return fmt.Sprintf("TryPush(%d) -> false", in.v)
 	case qTryPop:

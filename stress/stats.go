@@ -1,6 +1,10 @@
 package stress
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/anishathalye/porcupine"
+)
 
 // Stats counts the work the checks did, for progress reports (the soak
 // command prints it every second). Set Options.Stats to collect it; the
@@ -16,6 +20,11 @@ type Stats struct {
 	// HistoryOps the operations in them.
 	Histories  atomic.Int64
 	HistoryOps atomic.Int64
+	// Overlapping counts the checked histories in which operations of two
+	// goroutines overlapped in time. Only those exercise concurrency: on a
+	// loaded machine without -tags xbeam_chaos most short histories run
+	// one goroutine at a time.
+	Overlapping atomic.Int64
 }
 
 // addRound records a checked hammer round of ops successful operations.
@@ -26,11 +35,28 @@ func (s *Stats) addRound(ops int64) {
 	}
 }
 
-// addHistory records a checked history of ops operations.
-func (s *Stats) addHistory(ops int) {
-	if s != nil {
-		s.Histories.Add(1)
-		s.HistoryOps.Add(int64(ops))
-		s.Ops.Add(int64(ops))
+// addHistory records a checked history.
+func (s *Stats) addHistory(h []porcupine.Operation) {
+	if s == nil {
+		return
 	}
+	s.Histories.Add(1)
+	s.HistoryOps.Add(int64(len(h)))
+	s.Ops.Add(int64(len(h)))
+	if overlapping(h) {
+		s.Overlapping.Add(1)
+	}
+}
+
+// overlapping reports whether two operations of different clients in h
+// overlap in time.
+func overlapping(h []porcupine.Operation) bool {
+	for i := range h {
+		for j := range i {
+			if h[i].ClientId != h[j].ClientId && h[i].Call < h[j].Return && h[j].Call < h[i].Return {
+				return true
+			}
+		}
+	}
+	return false
 }

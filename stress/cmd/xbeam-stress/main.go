@@ -162,9 +162,9 @@ func soak(t *target, cfg config) bool {
 				mu.Lock()
 				v := violations
 				mu.Unlock()
-				fmt.Fprintf(cfg.out, "xbeam-stress: %-9s %6s  %8s ops/s  %d checks (%d rounds, %d histories)  %d violations\n",
+				fmt.Fprintf(cfg.out, "xbeam-stress: %-9s %6s  %8s ops/s  %d checks (%d rounds, %d histories, %d concurrent)  %d violations\n",
 					t.name, now.Sub(start).Truncate(time.Second), human(rate), st.Rounds.Load()+st.Histories.Load(),
-					st.Rounds.Load(), st.Histories.Load(), v)
+					st.Rounds.Load(), st.Histories.Load(), st.Overlapping.Load(), v)
 			}
 		}
 	}()
@@ -192,8 +192,8 @@ func soak(t *target, cfg config) bool {
 		fmt.Fprintf(cfg.out, "xbeam-stress: reproduce with:\n  %s\n", reproduce(cfg, t.name, failedEnv.k))
 		return false
 	}
-	fmt.Fprintf(cfg.out, "xbeam-stress: %s: PASS in %v: %d chunks, %d operations, %d hammer rounds, %d histories (%d operations) linearizable, 0 violations\n",
-		t.name, elapsed, chunks, st.Ops.Load(), st.Rounds.Load(), st.Histories.Load(), st.HistoryOps.Load())
+	fmt.Fprintf(cfg.out, "xbeam-stress: %s: PASS in %v: %d chunks, %d operations, %d hammer rounds, %d histories (%d operations; %d with overlapping operations) linearizable, 0 violations\n",
+		t.name, elapsed, chunks, st.Ops.Load(), st.Rounds.Load(), st.Histories.Load(), st.HistoryOps.Load(), st.Overlapping.Load())
 	return true
 }
 
