@@ -252,6 +252,7 @@ func TestParticipantsBounded(t *testing.T) {
 	if before != 0 {
 		t.Fatalf("fresh collector has %d participants, want 0 (pooled ones are made on first use)", before)
 	}
+	t.Logf("%d goroutines pinned once each, at most %d at a time: %d participants (pool size %d)", total, width, c.Slots(), c.PoolSize())
 	if got, limit := c.Slots(), c.PoolSize()+width; got > limit {
 		t.Fatalf("participant table grew to %d after %d goroutines, want at most the pool (%d) plus the most pinned at once (%d)", got, total, c.PoolSize(), width)
 	}

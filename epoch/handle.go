@@ -19,8 +19,8 @@ const (
 // A Handle is used by one goroutine at a time (pass it between goroutines
 // only with a synchronizing hand-off, while it is unpinned). Pin and Unpin
 // touch only the handle's own padded cache line and a load of the global
-// epoch, and allocate nothing; every pinsBetweenCollect-th outermost pin
-// also tries to advance the epoch and to run expired garbage.
+// epoch, and allocate nothing; every 128th outermost pin (K, see the
+// package doc) also tries to advance the epoch and to run expired garbage.
 //
 // A Handle must not be copied after first use.
 //
