@@ -489,6 +489,11 @@ func (q *Unbounded[T]) segRelease(s *segment[T], i uint64) {
 // last slot). It stops at the first slot not yet done, marking it so that the
 // party that finishes it continues; if every slot is done, s is finished and
 // segReclaim retires what it can.
+//
+// The scan needs no pin: s cannot be retired before it is finished, and only
+// the scan finishes it. The pin taken before storing finished covers
+// segReclaim, which loads oldest and may retire s (or its predecessors,
+// which other goroutines may still be walking) at once.
 func (q *Unbounded[T]) segScan(s *segment[T], i uint64) {
 	start := i + 1
 	if i == segMask {
