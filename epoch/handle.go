@@ -85,18 +85,23 @@ func (h *Handle) Pin() *Guard {
 		return h.pinSlow()
 	}
 	// Ordering: the Store publishes the pinned epoch before anything the
-	// caller loads from the shared structure while pinned. Go's atomics are
-	// sequentially consistent, so this Store precedes, in the single total
-	// order of atomic operations, every later atomic load by this goroutine
-	// (of the structure's pointers, or of the global epoch). An advancer
-	// that reads this slot after such a load could have observed the
-	// structure therefore sees the pin: the Store is a StoreLoad barrier by
-	// itself. crossbeam-epoch needs fence(SeqCst) after its relaxed store
-	// for exactly this; without it the classic bug is a reader that loads a
-	// pointer while the advancer, reading the slot from a store buffer's
-	// past, misses its pin and frees the object two epochs later. Reading a
-	// stale global epoch here is harmless: a pin at an older epoch only
-	// holds advances back (see Collector.tryAdvance).
+	// caller loads while pinned, with no fence after it. Go's atomics are
+	// sequentially consistent: all of them fall in one total order that
+	// respects each goroutine's program order, so this Store precedes the
+	// loads that follow it here (of the structure's pointers), and every
+	// load of the global epoch that follows those in the total order. If we
+	// load a pointer p and another goroutine then unlinks p and seals its
+	// retirement with a load of the global epoch t, our Store precedes that
+	// load; the advance from t+1 to t+2 reads this slot after its own load
+	// of the global epoch t+1, hence after our Store, and sees us pinned.
+	// A store followed by a load is exactly what hardware reorders (x86's
+	// store buffer, and weaker machines): crossbeam-epoch makes a Relaxed
+	// store and needs fence(SeqCst) right after it, without which a reader
+	// could load p while an advancer still reads its slot as unpinned,
+	// advance twice and free p under it. Go's Store already carries that
+	// order (XCHG on amd64). Reading a stale global epoch before the Store
+	// is harmless: a pin at an older epoch only holds advances back (see
+	// Collector.tryAdvance).
 	h.state.Store(h.c.global.Load()<<1 | pinnedBit)
 	h.ctl += 1<<32 - 1 // one guard, one pin less to the collecting one
 	return &h.guard
