@@ -15,8 +15,10 @@ import (
 // model does not produce one: StealBatch checks the items a real batch
 // steal took (in any order) and removes them.
 //
-// A DequeModel is not safe for concurrent use.
+// A DequeModel is not safe for concurrent use and must not be copied after
+// first use.
 type DequeModel[T comparable] struct {
+	_      noCopy
 	flavor Flavor
 	items  []T
 }

@@ -6,14 +6,16 @@
 //     every item came out exactly once, in the order each producer put it
 //     in, sweeping goroutine counts and GOMAXPROCS;
 //   - linearizability checks (CheckQueueLinearizable,
-//     CheckDequeLinearizable, CheckBlockingQueueLinearizable): many short
-//     random concurrent histories, each checked with porcupine
-//     (github.com/anishathalye/porcupine) against a sequential model; a
-//     violation is minimized, printed, and drawn to an HTML file;
+//     CheckBlockingQueueLinearizable, CheckDequeLinearizable,
+//     CheckInjectorLinearizable): many short random concurrent histories,
+//     each checked with porcupine (github.com/anishathalye/porcupine)
+//     against a sequential model; a violation is minimized, printed, and
+//     drawn to an HTML file;
 //   - sequential models (QueueModel, DequeModel) for property-based
 //     state-machine tests, for example with pgregory.net/rapid;
-//   - fuzz helpers (FuzzQueue, FuzzDeque) that decode fuzz input into an
-//     operation sequence and compare the structure with its model.
+//   - fuzz helpers (FuzzQueue, FuzzBlockingQueue, FuzzDeque, with
+//     FuzzSeeds) that decode fuzz input into an operation sequence and
+//     compare the structure with its model.
 //
 // The structures are driven through small interfaces over uint64 items
 // (Queue, BlockingQueue, Deque, Stealer, Injector). xbeam's queues satisfy
@@ -24,8 +26,15 @@
 // testing.Short() and by whether the race detector is compiled in, and
 // prints a seed on failure that replays the workload (XBEAM_STRESS_SEED).
 // The scheduler is not seeded, so a seed reproduces what each goroutine
-// does, not the interleaving; build with -tags xbeam_chaos to make rare
-// interleavings common.
+// does, not the interleaving.
+//
+// A linearizability check can only catch a bug in histories whose
+// operations really overlap. Operations of lock-free structures take tens
+// of nanoseconds, so on a busy machine without the xbeam_chaos build tag
+// most short histories run one goroutine at a time (Stats.Overlapping
+// counts the others); with -tags xbeam_chaos every atomic of xbeam's
+// structures may yield, and nearly all histories overlap. Run the checks
+// both ways.
 //
 // The command stress/cmd/xbeam-stress runs the same checks against xbeam's
 // structures for a given duration (a soak) and exits non-zero with a

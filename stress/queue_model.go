@@ -10,8 +10,10 @@ package stress
 // (Cap 0 means unbounded); TryPop returns the oldest item, and keeps
 // working after Close until the model is empty; Close is idempotent.
 //
-// A QueueModel is not safe for concurrent use.
+// A QueueModel is not safe for concurrent use and must not be copied after
+// first use.
 type QueueModel[T any] struct {
+	_        noCopy
 	capacity int
 	items    []T
 	closed   bool
