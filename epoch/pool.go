@@ -46,6 +46,13 @@ type Pool[T any] struct {
 	limit int
 }
 
+// helpMin is the number of waiting objects from which Get, rather than
+// allocate, tries to advance the epoch itself. Below it Get allocates, so a
+// pool that recycles settles at helpMin or more objects, and one advance
+// (making them all reusable) serves that many Gets; helping with fewer
+// would make a hot Get/Put loop advance the epoch every other call.
+const helpMin = 8
+
 // limboEntry is an object waiting for the epoch to pass tag+2.
 type limboEntry[T any] struct {
 	x   *T
@@ -82,14 +89,34 @@ func (p *Pool[T]) SetLimit(n int) {
 }
 
 // Get returns an object whose Put is old enough that no guard pinned at the
-// time of the Put is still pinned, or newFn() if there is none. Get is safe
-// for concurrent use and needs no guard.
+// time of the Put is still pinned, or newFn() if there is none. When the
+// oldest object is still waiting and the pool holds at least eight, Get
+// first tries (twice at most, with the bounded scan of the amortized
+// collection) to advance the epoch, so that objects become reusable even
+// when the structure pins too rarely for the amortized collection (every
+// 128th pin) to advance it. Get is safe for concurrent use and needs no guard.
 func (p *Pool[T]) Get() *T {
 	p.mu.Lock()
-	if p.n > 0 && p.ring[p.head].tag+2 <= p.c.global.Load() {
-		x := p.popHead()
-		p.mu.Unlock()
-		return x
+	if p.n > 0 {
+		if tag := p.ring[p.head].tag; p.n >= helpMin && tag+2 > p.c.global.Load() {
+			// The oldest object is still waiting: help the epoch along
+			// rather than allocate. At most two advance attempts, each
+			// reading at most scanBudget participants, outside the lock;
+			// they fail at once if a participant pinned at the Put still
+			// is.
+			p.mu.Unlock()
+			for range 2 {
+				if p.c.tryAdvance(scanBudget) == advanceBlocked || tag+2 <= p.c.global.Load() {
+					break
+				}
+			}
+			p.mu.Lock()
+		}
+		if p.n > 0 && p.ring[p.head].tag+2 <= p.c.global.Load() {
+			x := p.popHead()
+			p.mu.Unlock()
+			return x
+		}
 	}
 	p.mu.Unlock()
 	return p.newFn()

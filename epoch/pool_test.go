@@ -65,3 +65,22 @@ func TestPoolLimit(t *testing.T) {
 		t.Fatalf("Len = %d after SetLimit(2), want 2", n)
 	}
 }
+
+// TestPoolHelpsAdvance: a structure that pins only around its Puts (far
+// fewer than the 128 pins between amortized collections) still recycles:
+// Get advances the epoch itself, so only a handful of objects are ever made.
+func TestPoolHelpsAdvance(t *testing.T) {
+	c := epoch.NewCollector()
+	made := 0
+	p := epoch.NewPool(c, func() *node { made++; return &node{} })
+	for range 100 {
+		x := p.Get()
+		g := c.Pin()
+		p.Put(g, x)
+		g.Unpin()
+	}
+	if made > 10 {
+		t.Fatalf("made %d objects in 100 Get/Put rounds with one pin each, want a handful (Get should advance the epoch)", made)
+	}
+	t.Logf("made %d objects in 100 rounds", made)
+}
