@@ -1,0 +1,130 @@
+package stress_test
+
+import (
+	"testing"
+
+	"github.com/xbeam/xbeam/stress"
+)
+
+// Hand-written histories with known verdicts pin down the porcupine models
+// (seq returns sequential, non-overlapping operations of one client).
+func seq(ops ...stress.Op) []stress.Op {
+	for i := range ops {
+		if ops[i].Call == 0 {
+			ops[i].Call, ops[i].Return = int64(2*i+1), int64(2*i+2)
+		}
+	}
+	return ops
+}
+
+func TestQueueModelVerdicts(t *testing.T) {
+	push := func(v uint64, ok bool) stress.Op { return stress.Op{Kind: "TryPush", V: v, OK: ok} }
+	pop := func(v uint64, ok bool) stress.Op { return stress.Op{Kind: "TryPop", V: v, OK: ok} }
+	cases := []struct {
+		name     string
+		capacity int
+		relaxed  bool
+		ops      []stress.Op
+		want     bool
+	}{
+		{"fifo", 0, false, seq(push(1, true), push(2, true), pop(1, true), pop(2, true), pop(0, false)), true},
+		{"lifo", 0, false, seq(push(1, true), push(2, true), pop(2, true)), false},
+		{"empty while not", 0, false, seq(push(1, true), pop(0, false)), false},
+		{"invented", 0, false, seq(pop(7, true)), false},
+		{"duplicate", 0, false, seq(push(1, true), pop(1, true), pop(1, true)), false},
+		{"full at capacity", 2, false, seq(push(1, true), push(2, true), push(3, false)), true},
+		{"full too early", 2, false, seq(push(1, true), push(2, false)), false},
+		{"over capacity", 1, false, seq(push(1, true), push(2, true)), false},
+		{"unbounded never full", 0, false, seq(push(1, false)), false},
+		{"relaxed: no overlap, still illegal", 2, true, seq(push(1, true), push(2, false)), false},
+		{"concurrent pops may linearize either way", 0, false, []stress.Op{
+			{Client: 0, Call: 1, Return: 2, Kind: "TryPush", V: 1, OK: true},
+			{Client: 0, Call: 3, Return: 4, Kind: "TryPush", V: 2, OK: true},
+			{Client: 1, Call: 5, Return: 8, Kind: "TryPop", V: 2, OK: true},
+			{Client: 2, Call: 6, Return: 7, Kind: "TryPop", V: 1, OK: true},
+		}, true},
+		// Regression (found by xbeam-stress under xbeam_chaos): a blocking
+		// Push that fails with ErrClosed held the only slot of a Bounded
+		// queue for a moment, so a TryPush before the Close saw it full.
+		{"relaxed: a push failing on Close holds a slot", 1, true, []stress.Op{
+			{Client: 0, Call: 1, Return: 10, Kind: "Push", V: 1, Err: "closed"},
+			{Client: 1, Call: 2, Return: 3, Kind: "TryPush", V: 2},
+			{Client: 1, Call: 4, Return: 5, Kind: "Close"},
+		}, true},
+		{"strict: the same is illegal", 1, false, []stress.Op{
+			{Client: 0, Call: 1, Return: 10, Kind: "Push", V: 1, Err: "closed"},
+			{Client: 1, Call: 2, Return: 3, Kind: "TryPush", V: 2},
+			{Client: 1, Call: 4, Return: 5, Kind: "Close"},
+		}, false},
+		{"closed: push fails, pop drains, then ErrClosed", 0, false, seq(
+			push(1, true), stress.Op{Kind: "Close"}, push(2, false),
+			stress.Op{Kind: "Push", V: 3, Err: "closed"},
+			stress.Op{Kind: "Pop", V: 1}, stress.Op{Kind: "Pop", Err: "closed"}), true},
+		{"ErrClosed before Close", 0, false, seq(stress.Op{Kind: "Push", V: 1, Err: "closed"}), false},
+		{"Pop ErrClosed while items remain", 0, false, seq(push(1, true), stress.Op{Kind: "Close"}, stress.Op{Kind: "Pop", Err: "closed"}), false},
+		{"ctx errors have no effect", 1, false, seq(push(1, true), stress.Op{Kind: "Push", V: 2, Err: "ctx"},
+			stress.Op{Kind: "Pop", V: 1}, stress.Op{Kind: "Pop", Err: "ctx"}, pop(0, false)), true},
+		{"other errors are never legal", 0, false, seq(stress.Op{Kind: "Push", V: 1, Err: "other"}), false},
+	}
+	for _, c := range cases {
+		if got := stress.QueueHistoryLinearizable(c.capacity, c.relaxed, c.ops); got != c.want {
+			t.Errorf("%s: linearizable = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestDequeModelVerdicts(t *testing.T) {
+	push := func(v uint64) stress.Op { return stress.Op{Kind: "DPush", V: v} }
+	pop := func(v uint64, ok bool) stress.Op { return stress.Op{Kind: "DPop", V: v, OK: ok} }
+	steal := func(st stress.StealResult, items ...uint64) stress.Op {
+		return stress.Op{Kind: "Steal", St: st, Items: items}
+	}
+	batch := func(st stress.StealResult, items ...uint64) stress.Op {
+		return stress.Op{Kind: "StealBatch", St: st, Items: items}
+	}
+	cases := []struct {
+		name   string
+		flavor stress.Flavor
+		ops    []stress.Op
+		want   bool
+	}{
+		{"lifo pop newest", stress.LIFO, seq(push(1), push(2), pop(2, true), pop(1, true), pop(0, false)), true},
+		{"lifo pop oldest", stress.LIFO, seq(push(1), push(2), pop(1, true)), false},
+		{"fifo pop oldest", stress.FIFO, seq(push(1), push(2), pop(1, true)), true},
+		{"steal oldest", stress.LIFO, seq(push(1), push(2), steal(stress.StealSuccess, 1)), true},
+		{"steal newest", stress.LIFO, seq(push(1), push(2), steal(stress.StealSuccess, 2)), false},
+		{"steal empty when not", stress.LIFO, seq(push(1), steal(stress.StealEmpty)), false},
+		{"retry anywhere", stress.LIFO, seq(push(1), steal(stress.StealRetry), pop(1, true)), true},
+		{"retry that took an item", stress.LIFO, seq(push(1), steal(stress.StealRetry, 1)), false},
+		{"batch of oldest, any order", stress.LIFO, seq(push(1), push(2), push(3), batch(stress.StealSuccess, 2, 1), pop(3, true)), true},
+		{"batch skipping the oldest", stress.LIFO, seq(push(1), push(2), push(3), batch(stress.StealSuccess, 2, 3)), false},
+		{"batch success taking nothing", stress.LIFO, seq(push(1), batch(stress.StealSuccess)), false},
+		{"batch empty on empty", stress.FIFO, seq(batch(stress.StealEmpty), push(1), pop(1, true)), true},
+	}
+	for _, c := range cases {
+		if got := stress.DequeHistoryLinearizable(c.flavor, c.ops); got != c.want {
+			t.Errorf("%s: linearizable = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// The minimizer keeps a genuine witness: here the spurious empty TryPop,
+// the push it missed and the pop that shows the item was there.
+func TestMinimizer(t *testing.T) {
+	ops := seq(
+		stress.Op{Kind: "TryPush", V: 1, OK: true},
+		stress.Op{Kind: "TryPush", V: 2, OK: true},
+		stress.Op{Kind: "TryPop", V: 1, OK: true},
+		stress.Op{Kind: "TryPop"}, // empty, but 2 is queued
+		stress.Op{Kind: "TryPush", V: 3, OK: true},
+		stress.Op{Kind: "TryPop", V: 2, OK: true},
+		stress.Op{Kind: "TryPop", V: 3, OK: true},
+		stress.Op{Kind: "TryPop"},
+	)
+	if stress.QueueHistoryLinearizable(0, false, ops) {
+		t.Fatal("the history should not be linearizable")
+	}
+	if n := stress.MinimizeQueueHistory(0, ops); n != 3 {
+		t.Fatalf("minimized to %d operations, want 3 (push 2, the empty pop, pop 2)", n)
+	}
+}
