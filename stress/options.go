@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -102,7 +103,7 @@ func (o Options) defaults() Options {
 	}
 	if o.Items == 0 {
 		o.Items = 1 << 18
-		if testing.Short() {
+		if isShort() {
 			o.Items = 1 << 15
 		}
 		if race.Enabled {
@@ -111,7 +112,7 @@ func (o Options) defaults() Options {
 	}
 	if o.Histories == 0 {
 		o.Histories = 4000
-		if testing.Short() {
+		if isShort() {
 			o.Histories = 400
 		}
 		if race.Enabled {
@@ -142,6 +143,12 @@ func (o Options) defaults() Options {
 		panic("stress: Items and Histories must be positive and Capacity not negative")
 	}
 	return o
+}
+
+// isShort reports whether -test.short is set; outside a test binary, or
+// before its flags are parsed, it reports false instead of panicking.
+func isShort() bool {
+	return testing.Testing() && flag.Parsed() && testing.Short()
 }
 
 // reproduce is the hint printed with every failure.
