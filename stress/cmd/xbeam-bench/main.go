@@ -224,9 +224,14 @@ func printList(w io.Writer, impls []*bench.Impl) {
 	}
 }
 
-// commandLine renders the command as a user would type it.
+// commandLine renders the command as a user would type it: go run ... when
+// the binary was built by go run (or go test) in a temporary folder, else
+// the binary's path as invoked.
 func commandLine(args []string) string {
 	parts := []string{"go run ./stress/cmd/xbeam-bench"}
+	if bin := os.Args[0]; !strings.Contains(bin, "go-build") {
+		parts[0] = bin
+	}
 	for _, a := range args {
 		if a == "" || strings.ContainsAny(a, " \t'\"$\\*?") {
 			a = strconv.Quote(a)

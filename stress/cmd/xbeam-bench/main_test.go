@@ -57,7 +57,7 @@ func TestSmoke(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
 	out := stdout.String()
-	for _, want := range []string{"GOMAXPROCS:", "Go:", "machine:", "command:", "go run ./stress/cmd/xbeam-bench -work 3 -items 600", "work 3,", "mpmc: P producers", "wrote "} {
+	for _, want := range []string{"GOMAXPROCS:", "Go:", "machine:", "command:", "xbeam-bench -work 3 -items 600", "work 3,", "mpmc: P producers", "wrote "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
