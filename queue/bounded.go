@@ -18,9 +18,8 @@ const bMaxCapacity = 1 << 30
 // argument (3n-1 failed tickets before a dequeuer may report empty) assumes at
 // most n dequeuers in flight at once; a floor of 64 keeps that true for all
 // but heavily oversubscribed programs even when the capacity is tiny, at a
-// cost of 2 KiB of rings. (Beyond it a TryPop may report empty spuriously
-// while more than n others are preempted inside theirs; nothing is stranded,
-// see dequeue.)
+// cost of 2 KiB of rings. Beyond it a TryPop may report empty while a value
+// is queued; rearm makes sure that the value is not stranded.
 const bMinRing = 64
 
 // Bounded is a lock-free multi-producer multi-consumer FIFO queue of at most
@@ -305,16 +304,19 @@ func (r *bRing) enqueue(idx uint64) bool {
 // which Close needs (see Bounded's doc) and which terminates because a closed
 // tail stops growing.
 func (r *bRing) dequeue(drain bool) (uint64, bool) {
-	if !drain && r.threshold.Load() < 0 && bDiff(r.tail.Load()&^bClosed, r.head.Load()) <= 0 {
-		// The threshold says empty, and no ticket at or past head has been
-		// handed to an enqueuer: nothing can be found. The threshold alone
-		// is not enough: Nikolaev's bound assumes at most n dequeuers in
-		// flight, and more of them, holding tickets from before the last
-		// enqueue, can run it below zero while a value waits at head.
-		// Checking head and tail keeps such a value from being stranded, and
-		// costs the empty path two loads of lines that nobody writes while
-		// the ring stays empty.
-		return 0, false
+	if !drain {
+		if r.threshold.Load() < 0 {
+			return 0, false // the ring was empty (see rearm for why this holds)
+		}
+		// No ticket at or past head handed to an enqueuer: empty at the
+		// instant of the tail load (head only grows). Checking before the
+		// fetch-and-add keeps a dequeuer that spins on an empty ring from
+		// burning tickets, marking the entry of the next enqueue (which
+		// then has to retry) and dragging the tail along with catchup.
+		h := r.head.Load()
+		if bDiff(r.tail.Load()&^bClosed, h) <= 0 {
+			return 0, false
+		}
 	}
 	for {
 		// The fetch-and-add claims ticket h for this dequeuer alone.
@@ -352,15 +354,44 @@ func (r *bRing) dequeue(drain bool) (uint64, bool) {
 			// Nothing was enqueued behind us: the ring is empty. Let the
 			// tail catch up so that the enqueuers' next tickets are fresh.
 			r.catchup(t, h+bTicket)
-			if !drain {
-				r.threshold.Add(-1)
+			if !drain && r.threshold.Add(-1) == -1 {
+				r.rearm()
 			}
 			return 0, false
 		}
-		if !drain && r.threshold.Add(-1) < 0 {
-			return 0, false
+		if !drain {
+			if th := r.threshold.Add(-1); th < 0 && (th != -1 || !r.rearm()) {
+				return 0, false
+			}
 		}
 	}
+}
+
+// rearm is called by the dequeuer whose decrement took the threshold from 0
+// to -1. Nikolaev's bound (a value is found within 3n-1 failed tickets after
+// the enqueue that reset the threshold) assumes at most n dequeuers in
+// flight; more of them, holding tickets from before that enqueue, can each
+// fail once afterwards and run the threshold below zero while the value is
+// still there, and then every dequeue would report empty without looking:
+// the value would be stranded. So the dequeuer that crosses zero looks at the
+// tickets between head and tail itself and, if one holds a published index
+// that no dequeuer has claimed yet, resets the threshold and reports true.
+//
+// Why this is enough: consider the last crossing. An index published before
+// it is seen by the crosser's scan unless a dequeuer already claimed it; an
+// index published after it is followed by its enqueuer's load of the
+// threshold, which then reads a negative value and resets it. Either way the
+// threshold does not stay negative while an index waits.
+func (r *bRing) rearm() bool {
+	h := r.head.Load()
+	t := r.tail.Load() &^ bClosed
+	for c, k := h, 0; bDiff(t, c) > 0 && k < len(r.entries); c, k = c+bTicket, k+1 {
+		if ent := r.slot(c).Load(); ent|r.cycMask == c|r.cycMask && ent&r.bottom != r.bottom {
+			r.threshold.Store(r.threshMax)
+			return true
+		}
+	}
+	return false
 }
 
 // catchup moves the tail up to head when dequeuers have overtaken it,

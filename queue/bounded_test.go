@@ -232,14 +232,32 @@ func TestBoundedConservation(t *testing.T) {
 // fill up, where a failed TryPush may overlap pushes and pops that hold a
 // slot in flight (stress.Options.RelaxedFull; see the Bounded doc).
 func TestBoundedLinearizable(t *testing.T) {
+	h := boundedHistories()
 	for _, start := range boundedStarts[:2] {
 		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBoundedAt[uint64](64, start) },
-			stress.Options{Procs: []int{1, 2, 8}})
+			stress.Options{Procs: []int{1, 2, 8}, Histories: h})
 	}
 	for _, c := range []int{1, 2, 5} {
 		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBoundedAt[uint64](c, boundedStarts[2]) },
-			stress.Options{Capacity: c, RelaxedFull: true, Procs: []int{1, 2, 8}})
+			stress.Options{Capacity: c, RelaxedFull: true, Procs: []int{1, 2, 8}, Histories: h})
 	}
+}
+
+// boundedHistories is the number of histories per linearizability check:
+// stress's default (0), except under the chaos tag, where operations yield
+// so often that they overlap nearly everything, and porcupine, whose search
+// grows with the overlap, now and then cannot decide a 70-operation history
+// within its minute (a timeout fails the test). There a quarter of the
+// default keeps the -short chaos pass within its budget and such timeouts
+// rare; the plain and race passes run the full default.
+func boundedHistories() int {
+	if !atomicx.ChaosEnabled {
+		return 0
+	}
+	if testing.Short() {
+		return 100
+	}
+	return 1000
 }
 
 // TestBoundedBlockingLinearizable checks histories that mix TryPush, TryPop,
@@ -253,7 +271,7 @@ func TestBoundedLinearizable(t *testing.T) {
 // TestBoundedCancelRace and the state machine instead.
 func TestBoundedBlockingLinearizable(t *testing.T) {
 	stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue { return queue.NewBoundedAt[uint64](64, boundedStarts[1]) },
-		stress.Options{ErrClosed: queue.ErrClosed, Procs: []int{1, 2, 8}})
+		stress.Options{ErrClosed: queue.ErrClosed, Procs: []int{1, 2, 8}, Histories: boundedHistories()})
 }
 
 // TestBoundedPopWakesOnPush checks that a parked Pop is woken by a push and
