@@ -29,9 +29,10 @@ const bMinRing = 64
 // # Algorithm
 //
 // Bounded is Nikolaev's scalable circular queue (R. Nikolaev, "A Scalable,
-// Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC 2019): SCQ, the
-// ring of indices of Section 4 (Figure 8), used twice as in Section 3 (Figure
-// 2, the queue of arbitrary data): the values live in a fixed array, and two
+// Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC 2019; full
+// version arXiv:1908.04511): the SCQ ring of indices, with its entry layout
+// (cycle, IsSafe, index), its threshold and catchup, used twice as in the
+// paper's queue of arbitrary data: the values live in a fixed array, and two
 // index rings say which array slots are free (fq, initially holding every
 // index) and which hold values, in FIFO order (aq, initially empty).
 //
@@ -51,7 +52,14 @@ const bMinRing = 64
 // how far a dequeuer runs through an empty ring before it reports empty, which
 // is what makes a failed TryPop cheap and keeps dequeuers from livelocking.
 //
-// Close is LSCQ's finalization (Section 5, Figure 9) applied to aq: one atomic
+// Two changes to the paper's dequeue, both for Go's unbounded number of
+// goroutines: a dequeuer compares head and tail before it claims a ticket
+// (an empty ring costs loads, not a ticket, a marked entry and a catchup),
+// and the dequeuer that runs the threshold below zero checks that no
+// published index is waiting (rearm), because the paper's bound assumes at
+// most n dequeuers in flight.
+//
+// Close is LSCQ's finalization of a ring (same paper) applied to aq: one atomic
 // Or sets a closed bit in aq's tail, and every enqueue learns from the very
 // fetch-and-add that gives it a ticket whether the queue was already closed.
 // A push that got its ticket before the Or finishes (its value stays
@@ -161,8 +169,8 @@ const (
 )
 
 // bRing is one SCQ ring of 2n single-word entries carrying indices below n
-// (Nikolaev, DISC 2019, Figure 8, with the enqueue-ticket finalization of
-// Figure 9).
+// (Nikolaev, DISC 2019: SCQ's enqueue and dequeue, with LSCQ's finalization
+// of the tail).
 //
 // An entry word is, from the least significant bit: the index (order bits;
 // all ones, bBottom, means no index: ⊥), IsSafe (one bit, at position
@@ -201,8 +209,9 @@ type bRing struct {
 	// before the ring must be empty: every successful enqueue resets it to
 	// 3n-1, every failed dequeue ticket decrements it, and a dequeuer that
 	// reads it negative reports empty without touching head. Nikolaev's
-	// Theorem: a value enqueued is found within 3n-1 failed tickets, so a
-	// negative threshold means the ring was empty.
+	// bound: a value enqueued is found within 3n-1 failed tickets (with at
+	// most n dequeuers in flight; rearm covers the rest), so a negative
+	// threshold means the ring was empty.
 	threshold atomicx.Int64
 	_         atomicx.Pad
 }
@@ -260,8 +269,8 @@ func bDiff(a, b uint64) int64 { return int64(a - b) }
 // enqueue appends idx to the ring. It fails only if it draws a ticket from a
 // closed tail: then idx was not enqueued. It never waits: a ticket whose entry
 // it cannot use is given up for the next one, and since at most n indices
-// live in 2n entries, a usable entry comes within a few tickets (Nikolaev,
-// Lemma 4.2).
+// live in 2n entries, a usable entry comes within a few tickets (Nikolaev's
+// argument for SCQ).
 func (r *bRing) enqueue(idx uint64) bool {
 	for {
 		// The fetch-and-add claims ticket c for this enqueuer alone and, for

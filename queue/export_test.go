@@ -27,6 +27,9 @@ type BoundedOffset struct {
 // BoundedHotOffsets returns, in memory order, the offsets of the words of a
 // Bounded that different goroutines write (or, for the first, read on every
 // operation while nobody writes it).
+//
+// Safety: only unsafe.Offsetof and unsafe.Sizeof, evaluated at compile time;
+// no pointer is converted.
 func BoundedHotOffsets() []BoundedOffset {
 	var q Bounded[uint64]
 	aq := unsafe.Offsetof(q.aq)
