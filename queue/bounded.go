@@ -317,13 +317,16 @@ func (r *bRing) dequeue(drain bool) (uint64, bool) {
 		if r.threshold.Load() < 0 {
 			return 0, false // the ring was empty (see rearm for why this holds)
 		}
-		// No ticket at or past head handed to an enqueuer: empty at the
-		// instant of the tail load (head only grows). Checking before the
-		// fetch-and-add keeps a dequeuer that spins on an empty ring from
-		// burning tickets, marking the entry of the next enqueue (which
-		// then has to retry) and dragging the tail along with catchup.
+		// An index published at head's ticket proves the ring non-empty
+		// (the common case of a busy queue, and that entry's line is about
+		// to be needed anyway). Otherwise, if no ticket at or past head has
+		// been handed to an enqueuer, the ring was empty at the instant of
+		// the tail load (head only grows). Checking before the fetch-and-add
+		// keeps a dequeuer that spins on an empty ring from burning tickets,
+		// marking the entry of the next enqueue (which then has to retry)
+		// and dragging the tail along with catchup.
 		h := r.head.Load()
-		if bDiff(r.tail.Load()&^bClosed, h) <= 0 {
+		if r.slot(h).Load()|r.cycMask != h|r.cycMask && bDiff(r.tail.Load()&^bClosed, h) <= 0 {
 			return 0, false
 		}
 	}
