@@ -70,7 +70,7 @@ const bMinRing = 64
 //
 // The capacity is not rounded: Cap() returns exactly the capacity given to
 // NewBounded and the queue is full at exactly Cap() values. The rings are
-// sized to the next power of two (2n entries each, n >= Cap()).
+// sized to a power of two (2n entries each, n >= Cap() and n >= 64).
 //
 // # Progress and waiting
 //
@@ -89,15 +89,19 @@ const bMinRing = 64
 // failed TryPop the proof assumes that at most n pops are in flight at once,
 // n being Cap() rounded up to a power of two and at least 64: beyond that a
 // TryPop may report empty while a value is queued, but the value is found by
-// the next pop and never stranded). A failed TryPush is the exception: a pop takes a value out at one instant (its claim
-// on aq) but hands the value's slot back to fq a few instructions later, and a
-// push that finds fq empty in between reports full although Cap()-1 values are
-// queued. The same holds while a concurrent push holds the last free slot
-// between its two steps, or holds it and then fails because Close came
-// between its two steps. Every ring queue that stores values in place shares
-// this (Vyukov's, crossbeam's ArrayQueue); avoiding it would need a push to
-// wait for the pop, which TryPush must never do. Blocking Push is not affected
-// in its result: it waits and retries.
+// the next pop and never stranded).
+//
+// A failed TryPush is the exception: a pop takes a value out at one instant
+// (its claim on aq) but hands the value's slot back to fq a few instructions
+// later, and a push that finds fq empty in between reports full although
+// Cap()-1 values are queued. The same holds while a concurrent push holds the
+// last free slot between its two steps, or holds it and then fails because
+// Close came between them. Every bounded ring that gives a slot back only
+// after the value has been copied out shares this (Vyukov's, crossbeam's
+// ArrayQueue); avoiding it would need a push to wait for the pop, which
+// TryPush must never do. Without concurrent operations the queue is full at
+// exactly Cap() values. Blocking Push is not affected in its result: it waits
+// and retries.
 //
 // A Bounded must not be copied after first use. All methods are safe for
 // concurrent use.
@@ -152,7 +156,7 @@ func (*bNoCopy) Unlock() {}
 // the least significant bit: the closed bit, log2(2n) bits of ticket position
 // in the ring, and the ring cycle above them. An entry keeps the cycle in the
 // same bits (see bRing), so cycles compare by or-ing both words with
-// cycleMask.
+// cycMask.
 const (
 	bClosed uint64 = 1
 	bTicket uint64 = 2
@@ -172,9 +176,9 @@ const (
 // (Nikolaev, DISC 2019: SCQ's enqueue and dequeue, with LSCQ's finalization
 // of the tail).
 //
-// An entry word is, from the least significant bit: the index (order bits;
-// all ones, bBottom, means no index: ⊥), IsSafe (one bit, at position
-// order), and the cycle of the ticket that last wrote it (the rest). An entry
+// An entry word is, from the least significant bit: the index (log2(2n)
+// bits; all ones, bottom, means no index: ⊥), IsSafe (the bit above), and
+// the cycle of the ticket that last wrote it (the rest). An entry
 // with index ⊥ and a cycle older than a ticket's is usable by that ticket's
 // enqueuer if it is safe or no dequeuer has gone past the ticket yet; a
 // dequeuer arriving first at an entry whose enqueuer has not come bumps the
@@ -460,8 +464,9 @@ func newBoundedAt[T any](capacity int, start uint64) *Bounded[T] {
 }
 
 // TryPush appends v to the queue if there is room and reports whether it did.
-// It reports false if the queue is full or closed. It never waits.
-// It is safe for concurrent use.
+// It reports false if the queue is full or closed; while other pushes and
+// pops are in flight it may also report false with a slot about to be freed
+// (see Bounded). It never waits. It is safe for concurrent use.
 func (q *Bounded[T]) TryPush(v T) bool {
 	return q.push(v) == bOK
 }
