@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -246,16 +247,17 @@ func TestBoundedLinearizable(t *testing.T) {
 // boundedHistories is the number of histories per linearizability check:
 // stress's default (0), except under the chaos tag, where operations yield
 // so often that they overlap nearly everything, and porcupine, whose search
-// grows with the overlap, now and then cannot decide a 70-operation history
-// within its minute (a timeout fails the test). There a quarter of the
-// default keeps the -short chaos pass within its budget and such timeouts
-// rare; the plain and race passes run the full default.
+// grows with the overlap, now and then (about one history in a thousand)
+// cannot decide a 70-operation history within its minute, and an unknown
+// verdict fails the test. There the -short pass checks 25 histories per
+// call, so that such timeouts stay rare; the plain and race passes run the
+// full default.
 func boundedHistories() int {
 	if !atomicx.ChaosEnabled {
 		return 0
 	}
 	if testing.Short() {
-		return 100
+		return 25
 	}
 	return 1000
 }
@@ -637,6 +639,10 @@ func TestBoundedIdleWaitersUseNoCPU(t *testing.T) {
 		}()
 	}
 	boundedWaitParked(t, q, n, 0)
+	// Registered is not yet parked: wait until every one of them sleeps in
+	// the event count's select, so that the interval measures idle waiters
+	// and not the last ones still on their way in.
+	boundedWaitSelect(t, n)
 	runtime.GC() // not during the interval
 
 	const interval = 300 * time.Millisecond
@@ -663,6 +669,30 @@ func TestBoundedIdleWaitersUseNoCPU(t *testing.T) {
 	wg.Wait()
 	if values.Load() != int64(n/2) || closed.Load() != int64(n-n/2) {
 		t.Fatalf("%d Pops got values and %d got ErrClosed; want %d and %d", values.Load(), closed.Load(), n/2, n-n/2)
+	}
+}
+
+// boundedWaitSelect waits until at least n goroutines are parked in a select
+// inside the event count's Wait, failing after a minute.
+func boundedWaitSelect(t *testing.T, n int) {
+	t.Helper()
+	buf := make([]byte, 64<<20)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		k := runtime.Stack(buf, true)
+		parked := 0
+		for _, g := range strings.Split(string(buf[:k]), "\n\n") {
+			if strings.Contains(g, " [select") && strings.Contains(g, "eventcount.(*EventCount).Wait") {
+				parked++
+			}
+		}
+		if parked >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d waiters parked after a minute", parked, n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
