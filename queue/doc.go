@@ -1,6 +1,6 @@
-// Package queue provides concurrent multi-producer multi-consumer FIFO
-// queues that scale with the number of goroutines and park, rather than
-// spin, while they wait.
+// Package queue provides lock-free multi-producer multi-consumer FIFO
+// queues that claim positions with fetch-and-add, store values without
+// boxing them, and park, rather than spin, while they wait.
 //
 // # Bounded
 //
