@@ -34,7 +34,8 @@ type BlockingQueue interface {
 }
 
 // CheckBlockingQueueLinearizable records opts.Histories short concurrent
-// histories of fresh queues from newQueue, mixing TryPush, TryPop, the
+// histories of fresh queues from newQueue (shaped as in
+// CheckQueueLinearizable), mixing TryPush, TryPop, the
 // waiting Push and Pop (with contexts that are already done, or expire
 // after 50µs to 2ms, so that waiters both succeed and give up), and, in
 // half of the histories, one Close by a random goroutine at a random
@@ -109,13 +110,13 @@ func blockingScenario(q BlockingQueue, r *rand.Rand, o Options) (sc scenario) {
 			}
 		}
 	}
-	n := 3 + r.IntN(4)
+	n := 3 + r.IntN(extraClients+1)
 	closer, closeAt := -1, 0
 	if r.IntN(2) == 0 {
 		closer, closeAt = r.IntN(n), r.IntN(8)
 	}
 	for cl := range n {
-		ops := 5 + r.IntN(6)
+		ops := 5 + r.IntN(extraOps+1)
 		kinds := make([]qOp, ops)
 		budgets := make([]time.Duration, ops)
 		jit := make([]uint64, ops)

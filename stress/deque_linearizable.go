@@ -18,7 +18,8 @@ import (
 //
 // In each history the owner (client 0) runs 5 to 10 operations, mostly
 // Push and some Pop, after an optional sequential pre-fill, while 2 to 5
-// thieves run 5 to 10 steals each: Steal, StealBatch or StealBatchAndPop
+// thieves run 5 to 10 steals each (in xbeam_chaos builds: 2 to 4 thieves,
+// everyone 5 to 7 operations): Steal, StealBatch or StealBatchAndPop
 // into a deque of their own (made with newDeque), which they drain at once;
 // a batch is recorded as taking the drained items. The model requires:
 // Pop returns the newest (LIFO) or oldest (FIFO) item or reports empty only
@@ -67,7 +68,7 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (sc scenario) {
 			}
 		}
 	}
-	ops := 5 + r.IntN(6)
+	ops := 5 + r.IntN(extraOps+1)
 	push := make([]bool, ops)
 	jit := make([]uint64, ops)
 	pushPct := []int{50, 70, 90}[r.IntN(3)]
@@ -90,7 +91,7 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (sc scenario) {
 			jitter(jit[i])
 		}
 	})
-	thieves := 2 + r.IntN(4)
+	thieves := 2 + r.IntN(extraClients+1)
 	for range thieves {
 		s := d.Stealer()
 		sc.clients = append(sc.clients, thiefClient(s.Steal, s.StealBatch, s.StealBatchAndPop, newDeque(), r))
@@ -112,7 +113,7 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (sc scenario) {
 // source through the three functions, batching into dst.
 func thiefClient(steal func() (uint64, StealResult), batch func(Deque) StealResult,
 	batchPop func(Deque) (uint64, StealResult), dst Deque, r *rand.Rand) func(*recorder) {
-	ops := 5 + r.IntN(6)
+	ops := 5 + r.IntN(extraOps+1)
 	kinds := make([]dOp, ops)
 	jit := make([]uint64, ops)
 	for i := range kinds {

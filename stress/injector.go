@@ -261,7 +261,7 @@ func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (sc sc
 	}
 	pushers := 1 + r.IntN(3)
 	for p := range pushers {
-		ops := 5 + r.IntN(6)
+		ops := 5 + r.IntN(extraOps+1)
 		jit := make([]uint64, ops)
 		for i := range jit {
 			jit[i] = r.Uint64()
@@ -276,7 +276,7 @@ func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (sc sc
 			}
 		})
 	}
-	thieves := 2 + r.IntN(3)
+	thieves := 2 + r.IntN(min(extraClients, 2)+1)
 	for range thieves {
 		sc.clients = append(sc.clients, thiefClient(inj.Steal, inj.StealBatch, inj.StealBatchAndPop, newWorker(), r))
 	}

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/xbeam/xbeam/atomicx"
 )
 
 // This file holds what the linearizability checks share: recording a
@@ -111,6 +113,21 @@ func runClients(sc scenario) []porcupine.Operation {
 	return all
 }
 
+// History shape: 3 to 3+extraClients goroutines (the deque's owner plus 2
+// to 2+extraClients thieves) of 5 to 5+extraOps operations each. Under
+// the xbeam_chaos tag nearly every operation overlaps many others, and
+// porcupine's search grows with the number of concurrent operations (a
+// correct 62-operation history of an unbounded queue took it 46 seconds),
+// so chaos builds record smaller histories: at most 5 goroutines of 7
+// operations instead of 6 of 10.
+var extraClients, extraOps = 3, 5
+
+func init() {
+	if atomicx.ChaosEnabled {
+		extraClients, extraOps = 2, 2
+	}
+}
+
 // jitter delays a client by a random small amount between operations so
 // that different interleavings come up: mostly nothing, sometimes a short
 // spin, sometimes a yield.
@@ -147,10 +164,20 @@ func (c *linChecker) check(history []porcupine.Operation, desc string) string {
 		c.opts.Stats.addHistory(history)
 		return ""
 	case porcupine.Unknown:
-		return fmt.Sprintf("stress: %s: porcupine could not decide within %v (an unknown verdict is a failure); %s\nhistory (%d operations):\n%s%s",
-			c.name, c.opts.CheckTimeout, desc, len(history), c.format(history), c.opts.reproduce())
+		sub := c.illegalPrefix(history)
+		if sub == nil {
+			return fmt.Sprintf("stress: %s: porcupine could not decide within %v (an unknown verdict is a failure); %s\nhistory (%d operations):\n%s%s",
+				c.name, c.opts.CheckTimeout, desc, len(history), c.format(history), c.opts.reproduce())
+		}
+		desc += fmt.Sprintf(" (porcupine could not decide the whole history within %v, but a %d-operation part of it is proved illegal)",
+			c.opts.CheckTimeout, len(sub))
+		return c.report(history, c.minimize(sub), desc)
 	}
-	small := c.minimize(history)
+	return c.report(history, c.minimize(history), desc)
+}
+
+// report describes a violation: the minimized history small of history.
+func (c *linChecker) report(history, small []porcupine.Operation, desc string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "stress: %s: history %d is not linearizable; %s\n", c.name, c.checked, desc)
 	fmt.Fprintf(&b, "minimized to %d of %d operations (removing any one more makes it linearizable or is not sound):\n%s",
@@ -164,23 +191,19 @@ func (c *linChecker) check(history []porcupine.Operation, desc string) string {
 	return b.String()
 }
 
-// illegal reports whether porcupine proves h not linearizable.
+// illegal reports whether porcupine proves h not linearizable (within the
+// short timeout: a sub-history it cannot decide is kept as it is).
 func (c *linChecker) illegal(h []porcupine.Operation) bool {
-	return porcupine.CheckOperationsTimeout(c.model.Model, h, c.opts.CheckTimeout) == porcupine.Illegal
+	return porcupine.CheckOperationsTimeout(c.model.Model, h, c.shortTimeout()) == porcupine.Illegal
 }
 
-// minimize removes groups of operations from an illegal history while it
-// stays illegal. A group is either one operation that inserted or took no
-// item, or all operations connected through the items they inserted or
-// took (a push with the pop that returned its item). Removals are only
-// tried where they are monotone (see opClass): items are not removed if
-// they may have been held while an operation whose outcome needed a full
-// structure took effect, and a Close is not removed while an outcome that
-// needed it closed remains. The result
-// is 1-minimal under those removals.
-func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
+// groups classifies the operations of h and partitions them into removal
+// groups: operations connected through the items they inserted or took,
+// and each operation that touched no item alone. roots lists one member
+// per group, smallest groups first.
+func (c *linChecker) groups(h []porcupine.Operation) (classes []opClass, groups map[int][]int, roots []int) {
 	n := len(h)
-	classes := make([]opClass, n)
+	classes = make([]opClass, n)
 	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
@@ -204,8 +227,7 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 			}
 		}
 	}
-	groups := map[int][]int{}
-	var roots []int
+	groups = map[int][]int{}
 	for i := range h {
 		r := find(i)
 		if _, ok := groups[r]; !ok {
@@ -213,8 +235,103 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 		}
 		groups[r] = append(groups[r], i)
 	}
-	// Singletons first (cheap, most numerous), then bigger groups.
 	sort.SliceStable(roots, func(a, b int) bool { return len(groups[roots[a]]) < len(groups[roots[b]]) })
+	return classes, groups, roots
+}
+
+// illegalPrefix looks, after porcupine could not decide h, for an illegal
+// sub-history that is easier to decide: the whole groups whose operations
+// all returned by a time T, for T growing in tenths of the history's span,
+// where removing the other groups is monotone (as in minimize). Each
+// attempt gets a tenth of the check timeout. It returns nil if none is
+// found.
+func (c *linChecker) illegalPrefix(h []porcupine.Operation) []porcupine.Operation {
+	classes, groups, roots := c.groups(h)
+	lo, hi := h[0].Return, h[0].Return
+	for _, op := range h {
+		lo, hi = min(lo, op.Return), max(hi, op.Return)
+	}
+	for k := int64(1); k <= 9; k++ {
+		t := lo + (hi-lo)*k/10
+		keep := make([]bool, len(h))
+		for _, r := range roots {
+			in := true
+			for _, i := range groups[r] {
+				in = in && h[i].Return <= t
+			}
+			for _, i := range groups[r] {
+				keep[i] = in
+			}
+		}
+		if !admissible(h, classes, groups, roots, keep) {
+			continue
+		}
+		var sub []porcupine.Operation
+		for i, op := range h {
+			if keep[i] {
+				sub = append(sub, op)
+			}
+		}
+		if len(sub) > 0 && porcupine.CheckOperationsTimeout(c.model.Model, sub, c.shortTimeout()) == porcupine.Illegal {
+			return sub
+		}
+	}
+	return nil
+}
+
+// admissible reports whether removing every operation not kept is
+// monotone: no removed item may have been held while a kept operation that
+// needed a full structure took effect, and no Close may be removed while a
+// kept operation needed it closed.
+func admissible(h []porcupine.Operation, classes []opClass, groups map[int][]int, roots []int, keep []bool) bool {
+	for _, r := range roots {
+		g := groups[r]
+		if keep[g[0]] {
+			continue
+		}
+		var cl opClass
+		for _, i := range g {
+			cl |= classes[i]
+		}
+		for f := range h {
+			if !keep[f] {
+				continue
+			}
+			if cl&classClose != 0 && classes[f]&classNeedsClosed != 0 {
+				return false
+			}
+			if cl&classValue != 0 && classes[f]&classNeedsFull != 0 {
+				before, after := true, true
+				for _, i := range g {
+					before = before && h[i].Return < h[f].Call
+					after = after && h[i].Call > h[f].Return
+				}
+				if !before && !after {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// shortTimeout bounds the checks of sub-histories while minimizing.
+func (c *linChecker) shortTimeout() time.Duration {
+	return max(c.opts.CheckTimeout/10, time.Second)
+}
+
+// minimize removes groups of operations from an illegal history while it
+// stays illegal. A group is either one operation that inserted or took no
+// item, or all operations connected through the items they inserted or
+// took (a push with the pop that returned its item). Removals are only
+// tried where they are monotone (see opClass): items are not removed if
+// they may have been held while an operation whose outcome needed a full
+// structure took effect, and a Close is not removed while an outcome that
+// needed it closed remains. The result
+// is 1-minimal under those removals.
+func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
+	n := len(h)
+	classes, groups, roots := c.groups(h) // singletons first: cheap, most numerous
 	alive := make([]bool, n)
 	for i := range alive {
 		alive[i] = true

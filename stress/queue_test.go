@@ -2,6 +2,7 @@ package stress_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/xbeam/xbeam/stress"
 )
@@ -54,6 +55,16 @@ func TestPlantedQueueBugs(t *testing.T) {
 			t.Logf("caught:\n%s", msg)
 		})
 	}
+}
+
+// When porcupine cannot decide a whole history in time, the checker looks
+// for a smaller illegal part of it instead of only reporting "unknown".
+func TestUndecidedHistoryStillCaught(t *testing.T) {
+	msg := expectFailure(t, "not linearizable", func(tb testing.TB) {
+		stress.CheckQueueLinearizable(tb, func() stress.Queue { q := newMutexQueue(0); q.spuriousPop = 3; return q },
+			stress.Options{CheckTimeout: time.Nanosecond})
+	})
+	t.Logf("caught:\n%s", msg)
 }
 
 func TestCheckBlockingQueueLinearizableMutex(t *testing.T) {
