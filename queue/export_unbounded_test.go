@@ -34,3 +34,9 @@ func UnboundedLayout[T any]() (tail, head, hints, cold, ev, slots uintptr) {
 func UnboundedIndexes[T any](q *Unbounded[T]) (head, tail uint64) {
 	return q.head.Load(), q.tail.Load()
 }
+
+// SetUnboundedPopEmptyHook installs fn to run inside TryPop's slow path
+// after the consumer has abandoned its index and loaded tail, before it
+// decides whether the queue is empty (nil removes it). Set it only while no
+// queue operation runs.
+func SetUnboundedPopEmptyHook(fn func()) { testHookPopEmpty = fn }

@@ -49,11 +49,14 @@ const unboundedClosed = 1 << 63
 //     never lost, and never returned twice.
 //   - A consumer that abandoned i reports the queue empty only if tail <=
 //     i+1 at that moment (no index after i has been claimed, so every item
-//     still in the queue is owned by a consumer already in flight);
-//     otherwise it claims another index. TryPop first compares head with
-//     tail and claims nothing on an empty queue, so polling an empty queue
-//     burns no indices and cannot livelock producers; consumers overshoot
-//     tail only by the number of TryPops that raced past that check.
+//     still in the queue is owned by a consumer already in flight), or if
+//     a load of head and a later load of tail find head >= tail (the same
+//     holds at the tail load; tail loaded before head proves nothing, as
+//     items may be pushed between the loads); otherwise it claims another
+//     index. TryPop first compares head with tail (in that order) and
+//     claims nothing on an empty queue, so polling an empty queue burns no
+//     indices and cannot livelock producers; consumers overshoot tail only
+//     by the number of TryPops that raced past that check.
 //
 // Memory: a segment is retired when every slot in it is done (the last party
 // to touch each slot Ors Done; whoever finishes the segment's last index then
@@ -290,9 +293,22 @@ func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 		}
 		// h is abandoned: its producer, if one comes, sees segAbandoned,
 		// pushes its item again at a later index and finishes the slot.
-		// Empty if no index after h was claimed when we looked; every item
-		// below h belongs to a consumer already in flight.
-		if t := q.tailIndex(); t <= h+1 || q.head.Load() >= t {
+		// Empty only if, at one instant, consumers had claimed every index
+		// that producers had claimed: every item then queued belongs to a
+		// consumer already in flight. At the tail load, head > h, so
+		// tail <= h+1 is such an instant.
+		t := q.tailIndex()
+		if t <= h+1 {
+			return zero, false
+		}
+		if testHookPopEmpty != nil {
+			testHookPopEmpty()
+		}
+		// Otherwise other consumers may have claimed up to t since. head
+		// >= t alone is no snapshot (items may have been pushed at t and
+		// beyond between the two loads), so tail is loaded again after
+		// head: head only grows, so hd >= tail then holds at that load.
+		if hd := q.head.Load(); hd >= t && hd >= q.tailIndex() {
 			return zero, false
 		}
 		s = q.headSeg.Load()
@@ -302,6 +318,11 @@ func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 		}
 	}
 }
+
+// testHookPopEmpty, if not nil, runs in popSlow after a consumer has
+// abandoned its index and loaded tail, before it decides whether the queue is
+// empty (set by tests only, while no queue operation runs).
+var testHookPopEmpty func()
 
 // Pop removes and returns the item at the head of the queue, waiting while
 // the queue is empty. It returns ErrClosed once the queue is closed and

@@ -165,6 +165,43 @@ func TestUnboundedAbandonedSlot(t *testing.T) {
 	})
 }
 
+// TestUnboundedEmptyAfterAbandonSnapshot is the deterministic form of a
+// history the stress suite's linearizability check found: a TryPop abandons
+// an index whose producer is stalled, loads tail, and then, before it loads
+// head, another goroutine pushes an item and pops the one before it. Head
+// has now caught up with the tail loaded earlier, but not with the tail of
+// that moment: the queue was never empty, so the TryPop must not report it
+// empty (it takes the item pushed meanwhile).
+func TestUnboundedEmptyAfterAbandonSnapshot(t *testing.T) {
+	q := queue.NewUnbounded[int]()
+	finish := queue.UnboundedClaimPush(q)  // index 0, item not stored
+	unboundedCheckFatal(t, q.TryPush(305)) // index 1
+	var hooked, other bool
+	var otherV int
+	queue.SetUnboundedPopEmptyHook(func() {
+		// Runs once, in the TryPop below, after it abandoned index 0 and
+		// loaded tail (2). The queue holds 305 throughout, then 201.
+		queue.SetUnboundedPopEmptyHook(nil)
+		hooked = true
+		unboundedCheckFatal(t, q.TryPush(201)) // index 2
+		otherV, other = q.TryPop()             // index 1
+	})
+	defer queue.SetUnboundedPopEmptyHook(nil)
+	v, ok := q.TryPop() // claims 0, waits, abandons it; head is then 2 >= the tail it loaded
+	unboundedCheckFatal(t, hooked, "the TryPop must abandon index 0 and reach the emptiness check")
+	unboundedCheckFatal(t, other)
+	unboundedEqualFatal(t, 305, otherV)
+	unboundedCheckFatal(t, ok, "TryPop reported empty, but 305 or 201 was queued during all of its call")
+	unboundedEqualFatal(t, 201, v)
+	unboundedCheckFatal(t, finish(7), "the stalled push must succeed at another index")
+	v, ok = q.TryPop()
+	unboundedCheckFatal(t, ok)
+	unboundedEqualFatal(t, 7, v)
+	_, ok = q.TryPop()
+	unboundedCheckFatal(t, !ok)
+	unboundedEqualFatal(t, 0, q.Len())
+}
+
 func TestUnboundedClose(t *testing.T) {
 	q := queue.NewUnbounded[int]()
 	unboundedErrorIsFatal(t, q.Push(1), nil)
