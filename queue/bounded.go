@@ -186,18 +186,20 @@ const (
 // still holds an older value, clears IsSafe.
 type bRing struct {
 	// Read-only after init.
-	entries []atomicx.Uint64 // 2n entries, ticket positions scattered by slot
+	entries []atomicx.Uint64 // 2n entries; ticket position i uses entries[i]
 	mask    uint64           // 2n-1: ticket position within the ring
 	bottom  uint64           // 2n-1: the index field when it holds ⊥
 	safe    uint64           // 2n: the IsSafe bit
 	cycMask uint64           // 4n-1: or-ed into a counter or entry leaves only its cycle
-	// slot scatters consecutive ticket positions over distinct cache lines:
-	// position i goes to entry (i&lineMask)<<perLineShift | i>>linesShift.
-	lineMask     uint64
-	perLineShift uint
-	linesShift   uint
-	threshMax    int64 // 3n-1
-	_            atomicx.Pad
+	// Consecutive tickets use consecutive entries (no cache_remap scatter as
+	// in the paper's code): of the two rings, one is always far from both
+	// ends (aq when the queue is near full, fq when it is near empty), and
+	// there contiguous entries let one cache-line transfer carry 16 entries
+	// written long before instead of one. On this repository's 2-core
+	// benchmarks the scatter cost more in those misses than it saved in false
+	// sharing between goroutines claiming adjacent tickets.
+	threshMax int64 // 3n-1
+	_         atomicx.Pad
 
 	// head is the next dequeue ticket (counter units). Each dequeuer claims
 	// one ticket with a fetch-and-add; catchup never moves it.
@@ -230,18 +232,6 @@ func (r *bRing) init(n uint64, start uint64, fill []uint64) {
 	r.safe = size
 	r.cycMask = 2*size - 1
 	r.threshMax = int64(3*n - 1)
-	// Entries per cache line; scatter only when the ring spans several lines.
-	perLine := uint64(atomicx.CacheLineSize / 8)
-	if size >= perLine {
-		lines := size / perLine
-		r.lineMask = lines - 1
-		r.perLineShift = uint(bits.TrailingZeros64(perLine))
-		r.linesShift = uint(bits.TrailingZeros64(lines))
-	} else {
-		r.lineMask = size - 1
-		r.perLineShift = 0
-		r.linesShift = uint(bits.TrailingZeros64(size))
-	}
 	for i := uint64(0); i < size; i++ {
 		c := start + i*bTicket
 		if i < uint64(len(fill)) {
@@ -263,8 +253,7 @@ func (r *bRing) init(n uint64, start uint64, fill []uint64) {
 
 // slot returns the entry of the ticket in counter c.
 func (r *bRing) slot(c uint64) *atomicx.Uint64 {
-	i := (c >> 1) & r.mask
-	return &r.entries[(i&r.lineMask)<<r.perLineShift|i>>r.linesShift]
+	return &r.entries[(c>>1)&r.mask]
 }
 
 // bDiff compares two counters or cycles modulo 2^64: negative if a is before b.
@@ -286,6 +275,18 @@ func (r *bRing) enqueue(idx uint64) bool {
 		}
 		e := r.slot(c)
 		cyc := c | r.cycMask
+		// Fast path: the entry is in the state the dequeuer of the previous
+		// cycle leaves it in (that cycle, safe, ⊥), which the checks below
+		// would accept. Trying the CAS on that guess first makes the
+		// claim of the line a single exclusive request; loading first would
+		// take the line shared and then upgrade it, two transfers when a
+		// spinning dequeuer keeps reading the entry. Like the CAS below, a
+		// successful one publishes idx to the dequeuer of ticket c; a failed
+		// guess changes nothing and falls through to the general loop.
+		if e.CompareAndSwap((c&^r.cycMask)-(r.cycMask+1)|r.safe|r.bottom, (c&^r.cycMask)|r.safe|idx) {
+			r.resetThreshold()
+			return true
+		}
 		for {
 			ent := e.Load()
 			if bDiff(ent|r.cycMask, cyc) >= 0 || ent&r.bottom != r.bottom {
@@ -300,13 +301,20 @@ func (r *bRing) enqueue(idx uint64) bool {
 			// caller filled) to the dequeuer of ticket c; it fails if that
 			// dequeuer marked the entry first, and we look again.
 			if e.CompareAndSwap(ent, (c&^r.cycMask)|r.safe|idx) {
-				// Tell dequeuers that the ring is not empty any more.
-				if r.threshold.Load() != r.threshMax {
-					r.threshold.Store(r.threshMax)
-				}
+				r.resetThreshold()
 				return true
 			}
 		}
+	}
+}
+
+// resetThreshold tells dequeuers that the ring is not empty any more; called
+// after each successful enqueue. It writes the shared word only when it is
+// not at its maximum already, so that enqueues into a ring whose dequeuers do
+// not fail leave its cache line shared rather than bouncing it.
+func (r *bRing) resetThreshold() {
+	if r.threshold.Load() != r.threshMax {
+		r.threshold.Store(r.threshMax)
 	}
 }
 
@@ -444,19 +452,12 @@ func newBoundedAt[T any](capacity int, start uint64) *Bounded[T] {
 	// n: the next power of two >= capacity, and at least bMinRing.
 	n := max(uint64(1)<<bits.Len64(uint64(capacity)-1), bMinRing)
 	q := &Bounded[T]{data: make([]T, capacity), capacity: capacity}
-	// fq starts with every index, in an order that scatters consecutive ones
-	// over distinct cache lines of data (as bRing.slot does for entries), so
-	// that goroutines filling consecutive slots do not share a line.
-	free := make([]uint64, 0, capacity)
-	var lines, perLine uint64 = n, 1
-	if n >= 16 {
-		perLine = 16
-		lines = n / perLine
-	}
-	for k := uint64(0); k < n; k++ {
-		if i := (k%lines)*perLine + k/lines; i < uint64(capacity) {
-			free = append(free, i)
-		}
+	// fq starts with every index in order, so that consecutive pushes fill
+	// consecutive data slots (and, FIFO, keep doing so): a pop far behind
+	// the pushes then finds several values on each cache line it fetches.
+	free := make([]uint64, capacity)
+	for i := range free {
+		free[i] = uint64(i)
 	}
 	q.fq.init(n, start, free)
 	q.aq.init(n, start, nil)
