@@ -10,11 +10,12 @@ OUT         ?= out
 BENCHFLAGS  ?=
 STRESS      := ./stress/cmd/xbeam-stress
 XBENCH      := ./stress/cmd/xbeam-bench
+STRUCTURES  := ./atomicx ./epoch ./queue ./deque ./internal/eventcount
 
-.PHONY: test fmt vet staticcheck unit race-short chaos stress-short race stress bench fuzz cover inline
+.PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench fuzz cover inline
 
-## test: the CI gate (about 10 minutes on 2 cores)
-test: fmt vet staticcheck unit race-short chaos stress-short
+## test: the CI gate (a few minutes on 2 cores once the module cache is warm)
+test: fmt vet staticcheck unit cpu race-short chaos stress-short
 	@echo "==> make test: every step passed"
 
 fmt:
@@ -34,6 +35,10 @@ staticcheck:
 unit:
 	@echo "==> unit, property and example tests (-short)"
 	$(GO) test -short -count=1 ./...
+
+cpu:
+	@echo "==> the structures' tests on 1, 2, 4 and 8 processors (-short -cpu 1,2,4,8)"
+	$(GO) test -short -count=1 -cpu 1,2,4,8 $(STRUCTURES)
 
 race-short:
 	@echo "==> the same tests under the race detector (-short -race)"
