@@ -10,9 +10,9 @@
 // with fetch-and-add rather than a compare-and-swap loop on a shared index,
 // and every operation uses single-word atomics only. The values live in an
 // array indexed through two SCQ rings (free slots and filled slots), so a
-// value costs about eight atomic read-modify-writes from push to pop; the
-// measured figures are in the repository's docs/benchmarks.md, where
-// Bounded is today slower than the unbounded queue and than lscq.
+// value costs about eight atomic read-modify-writes from push to pop, twice
+// what a CAS-claim ring such as Vyukov's needs when uncontended. The
+// measured figures are in the repository's docs/benchmarks.md.
 //
 //	q := queue.NewBounded[Job](1024)
 //	if !q.TryPush(job) { ... }           // full (or closed): never waits
