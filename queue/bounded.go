@@ -5,7 +5,6 @@ import (
 	"math/bits"
 
 	"github.com/xbeam/xbeam/atomicx"
-	"github.com/xbeam/xbeam/internal/eventcount"
 )
 
 // bMaxCapacity bounds NewBounded's capacity. Two index rings of 2n words each
@@ -130,7 +129,7 @@ type Bounded[T any] struct {
 	// lives on a line that is written once: 0 proves that aq's tail was not
 	// closed yet when it was read, and 1 sends the caller to aq's tail for the
 	// authoritative bit.
-	closing atomicx.Uint32
+	closing u32
 	_       atomicx.Pad
 
 	aq bRing // allocated indices, oldest value first; its tail carries the closed bit
@@ -139,9 +138,9 @@ type Bounded[T any] struct {
 	// notEmpty parks Pop; notified (one waiter) after each successful push,
 	// all on Close. notFull parks Push; notified after each successful pop,
 	// all on Close.
-	notEmpty eventcount.EventCount
+	notEmpty notify
 	_        atomicx.Pad
-	notFull  eventcount.EventCount
+	notFull  notify
 	_        atomicx.Pad
 }
 

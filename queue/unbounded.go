@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/xbeam/xbeam/atomicx"
-	"github.com/xbeam/xbeam/internal/eventcount"
 )
 
 // unboundedClosed is the bit of Unbounded.tail that Close sets: a producer
@@ -98,17 +97,17 @@ type Unbounded[T any] struct {
 	// closed. Fetch-and-added by producers (the claim), Or'd by Close,
 	// decremented by a producer that claimed after Close (undoing its
 	// claim), loaded by consumers (emptiness) and Len.
-	tail atomicx.Uint64
+	tail u64
 	_    atomicx.Pad
 
 	// head is the next index consumers claim. Fetch-and-added by consumers,
 	// loaded by consumers' emptiness check and by Len. It may run past tail
 	// by the number of consumers that raced past the emptiness check.
-	head atomicx.Uint64
+	head u64
 	// tailSeen is a tail index some consumer read (a lower bound of tail,
 	// except after Close; see refreshTail). Stored and loaded by consumers
 	// only, so it shares head's line.
-	tailSeen atomicx.Uint64
+	tailSeen u64
 	_        atomicx.Pad
 
 	// tailSeg and headSeg are hints: a segment at or before the one that
@@ -121,7 +120,7 @@ type Unbounded[T any] struct {
 	headSeg atomicx.Pointer[segment[T]]
 	// closed is set by Close before it sets the closed bit of tail; loaded
 	// by every push, so that pushes after Close fail without touching tail.
-	closed atomicx.Bool
+	closed flag
 	_      atomicx.Pad
 
 	// oldest is the oldest segment not yet retired; every segment from
@@ -130,12 +129,12 @@ type Unbounded[T any] struct {
 	oldest atomicx.Pointer[segment[T]]
 	// closedAt is 1 + the tail index at Close (0 while open), stored by
 	// Close after the Or. Indices at or above it have no producer.
-	closedAt atomicx.Uint64
+	closedAt u64
 	rec      segRecycler[T]
 	_        atomicx.Pad
 
 	// ev parks Pop; every successful push notifies it.
-	ev eventcount.EventCount
+	ev notify
 }
 
 // unboundedNoCopy makes go vet's copylocks check report copies of an

@@ -49,8 +49,8 @@ const (
 
 // segSlot is one cell of a segment: an item stored by value and its state.
 type segSlot[T any] struct {
-	state atomicx.Uint32 // bits above; Or'd by the producer, the consumer and the retire scan
-	val   T              // written by the producer before segWritten; read and cleared by the consumer after it
+	state u32 // bits above; Or'd by the producer, the consumer and the retire scan
+	val   T   // written by the producer before segWritten; read and cleared by the consumer after it
 }
 
 // segment is a fixed array of segSize slots, one link of an Unbounded queue's
@@ -71,7 +71,7 @@ type segment[T any] struct {
 	// index maps to; a recycled one gets a new id only after it is linked,
 	// so an unpinned reader never sees a segment's id before its slots are
 	// reset and it is reachable.
-	live atomicx.Uint64
+	live u64
 	// id is the segment number (index >> segShift). Written by the linker
 	// before the link CAS that publishes the segment (ordered by it), read
 	// only by pinned walkers, which reach the segment through that CAS.
@@ -81,7 +81,7 @@ type segment[T any] struct {
 	next atomicx.Pointer[segment[T]]
 	// finished reports whether every slot is done (the retire scan
 	// completed). Stored once by the scan's finisher, loaded by segReclaim.
-	finished atomicx.Bool
+	finished flag
 	// recycled reports whether the segment went through the recycler (it
 	// must be reset before reuse, and leaves the free-list count). Written
 	// before Put, read after Get; ordered by the recycler.
