@@ -614,7 +614,10 @@ func boundedCancelRound(t *testing.T, round int) {
 // every one of them is registered with the event count, and then measures
 // the process's CPU time over an interval: parked goroutines must not burn
 // it. A design that spins or polls while waiting uses at least one full core
-// over the interval with this many waiters; the bound allows a fifth of one.
+// over the interval with this many waiters; the bound allows half of one,
+// because the runtime's own background work (the race detector's above all)
+// is counted too: under -race on a busy 2-core machine it was seen to take
+// a fifth of a core while every waiter slept.
 func TestBoundedIdleWaitersUseNoCPU(t *testing.T) {
 	n := 10000
 	if race.Enabled {
@@ -651,7 +654,7 @@ func TestBoundedIdleWaitersUseNoCPU(t *testing.T) {
 	time.Sleep(interval) // the interval measured, not a synchronization
 	used := boundedCPUTime(t) - before
 	elapsed := time.Since(wall)
-	if used > elapsed/5 {
+	if used > elapsed/2 {
 		t.Errorf("%d parked Pops used %v of CPU in %v", n, used, elapsed)
 	}
 	t.Logf("%d parked Pops used %v of CPU in %v", n, used, elapsed)
