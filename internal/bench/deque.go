@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 )
 
@@ -111,19 +110,13 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 					}
 				}
 				fails++
-				if fails%yieldEvery == 0 {
-					if g.abort.Load() {
-						return
-					}
-					runtime.Gosched()
+				if g.backoff(fails) {
+					return
 				}
 			}
 		})
 	}
-	done := make(chan struct{})
-	go func() { all.Wait(); close(done) }()
-	g.open(cfg)
-	elapsed, err := g.wait(cfg, done)
+	elapsed, err := g.run(cfg, &all)
 	if err != nil {
 		return Result{Elapsed: elapsed, Err: err}
 	}

@@ -3,7 +3,6 @@ package bench
 import (
 	"fmt"
 	"math/bits"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -78,11 +77,8 @@ func forkJoinWorker(self int, d Deque, ss []Stealer, g *gate, total *atomic.Uint
 				return
 			}
 			fails++
-			if fails%yieldEvery == 0 {
-				if g.abort.Load() {
-					return
-				}
-				runtime.Gosched()
+			if g.backoff(fails) {
+				return
 			}
 			continue
 		}

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 )
@@ -49,11 +48,8 @@ func runTryQueue(q TryQueue, cfg Config, producers, consumers int) Result {
 					t.work(cfg.Work, v)
 				}
 				for fails := 1; !q.TryPush(v); fails++ {
-					if fails%yieldEvery == 0 {
-						if g.abort.Load() {
-							return
-						}
-						runtime.Gosched()
+					if g.backoff(fails) {
+						return
 					}
 				}
 				t.n++
@@ -87,19 +83,13 @@ func runTryQueue(q TryQueue, cfg Config, producers, consumers int) Result {
 					return
 				default:
 				}
-				if fails%yieldEvery == 0 {
-					if g.abort.Load() {
-						return
-					}
-					runtime.Gosched()
+				if g.backoff(fails) {
+					return
 				}
 			}
 		})
 	}
-	done := make(chan struct{})
-	go func() { all.Wait(); close(done) }()
-	g.open(cfg)
-	elapsed, err := g.wait(cfg, done)
+	elapsed, err := g.run(cfg, &all)
 	if err != nil {
 		return Result{Elapsed: elapsed, Err: err}
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -218,6 +219,29 @@ func (g *gate) open(cfg Config) {
 	}
 	g.t0 = time.Now()
 	close(g.start)
+}
+
+// backoff is a Try loop's answer to its fails-th consecutive failure: every
+// yieldEvery-th one yields the processor (BENCHMARKS.md's rule). It reports
+// whether the run was aborted, in which case the loop must give up.
+func (g *gate) backoff(fails int) (abort bool) {
+	if fails%yieldEvery != 0 {
+		return false
+	}
+	if g.abort.Load() {
+		return true
+	}
+	runtime.Gosched()
+	return false
+}
+
+// run opens the gate for the goroutines counted in all and waits for them
+// (see wait).
+func (g *gate) run(cfg Config, all *sync.WaitGroup) (time.Duration, error) {
+	done := make(chan struct{})
+	go func() { all.Wait(); close(done) }()
+	g.open(cfg)
+	return g.wait(cfg, done)
 }
 
 // wait waits for done to be closed or for the timeout, and returns the
