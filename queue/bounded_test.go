@@ -26,16 +26,6 @@ import (
 // boundary that is not a multiple of the ring size.
 var boundedStarts = []uint64{0, ^uint64(0) - 2*37 + 1, 1<<40 - 2*5}
 
-// boundedProcs is the GOMAXPROCS values the hammers sweep.
-var boundedProcs = []int{1, 2, 4, 8}
-
-// boundedWithProcs runs f under GOMAXPROCS n and restores the previous value.
-func boundedWithProcs(n int, f func()) {
-	old := runtime.GOMAXPROCS(n)
-	defer runtime.GOMAXPROCS(old)
-	f()
-}
-
 // boundedScale sizes a hammer: full in long runs, smaller with -short, smaller
 // still under the race detector.
 func boundedScale(n int) int {
@@ -407,8 +397,8 @@ func TestBoundedCloseWakesAll(t *testing.T) {
 // popped; and once every consumer has seen ErrClosed the queue is empty.
 func TestBoundedCloseRace(t *testing.T) {
 	rounds := boundedScale(400)
-	for _, procs := range boundedProcs {
-		boundedWithProcs(procs, func() {
+	for _, procs := range sweepProcs {
+		withProcs(procs, func() {
 			for round := 0; round < rounds; round++ {
 				boundedCloseRound(t, round)
 				if t.Failed() {
@@ -530,8 +520,8 @@ func boundedCheckExactlyOnce(t *testing.T, name string, ok, fail, got [][]uint64
 // exactly once (by a Pop that succeeded, or by the final drain).
 func TestBoundedCancelRace(t *testing.T) {
 	rounds := boundedScale(200)
-	for _, procs := range boundedProcs {
-		boundedWithProcs(procs, func() {
+	for _, procs := range sweepProcs {
+		withProcs(procs, func() {
 			for round := 0; round < rounds; round++ {
 				boundedCancelRound(t, round)
 				if t.Failed() {

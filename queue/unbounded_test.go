@@ -25,16 +25,6 @@ type unboundedItem32 struct{ a, b, c, d uint64 }
 
 const unboundedSegSize = queue.UnboundedSegSize
 
-// unboundedProcs is the GOMAXPROCS values the hammers run under.
-var unboundedProcs = []int{1, 2, 4, 8}
-
-// unboundedWithProcs runs f under GOMAXPROCS n and restores the previous value.
-func unboundedWithProcs(n int, f func()) {
-	old := runtime.GOMAXPROCS(n)
-	defer runtime.GOMAXPROCS(old)
-	f()
-}
-
 func TestUnboundedFIFOAcrossSegments(t *testing.T) {
 	q := queue.NewUnbounded[int]()
 	const n = 5*unboundedSegSize + 3
@@ -421,10 +411,10 @@ func TestUnboundedCloseRace(t *testing.T) {
 	if race.Enabled {
 		rounds = 2
 	}
-	for _, procs := range unboundedProcs {
+	for _, procs := range sweepProcs {
 		for _, pc := range [][2]int{{1, 1}, {2, 2}, {4, 1}, {1, 4}, {8, 8}} {
 			t.Run(fmt.Sprintf("procs=%d/P=%d/C=%d", procs, pc[0], pc[1]), func(t *testing.T) {
-				unboundedWithProcs(procs, func() {
+				withProcs(procs, func() {
 					for r := range rounds {
 						unboundedCloseRaceRound(t, pc[0], pc[1], unboundedHammerSize(1<<16)*(r+1)/rounds)
 					}
@@ -506,10 +496,10 @@ func unboundedCheckExactlyOnce(t *testing.T, producers int, succeeded []uint64, 
 // random moments while producers push; a Pop that returns a ctx error took
 // nothing, so the exact accounting still holds.
 func TestUnboundedCancelRace(t *testing.T) {
-	for _, procs := range unboundedProcs {
+	for _, procs := range sweepProcs {
 		for _, pc := range [][2]int{{1, 1}, {2, 4}, {4, 2}, {8, 8}} {
 			t.Run(fmt.Sprintf("procs=%d/P=%d/C=%d", procs, pc[0], pc[1]), func(t *testing.T) {
-				unboundedWithProcs(procs, func() { unboundedCancelRaceRound(t, pc[0], pc[1], unboundedHammerSize(1<<16)) })
+				withProcs(procs, func() { unboundedCancelRaceRound(t, pc[0], pc[1], unboundedHammerSize(1<<16)) })
 			})
 		}
 	}
@@ -740,10 +730,10 @@ func TestUnboundedOscillation(t *testing.T) {
 // TestUnboundedBlockingHammer: blocking Pop under every GOMAXPROCS, with
 // consumers that park; Close at the end releases them.
 func TestUnboundedBlockingHammer(t *testing.T) {
-	for _, procs := range unboundedProcs {
+	for _, procs := range sweepProcs {
 		for _, pc := range [][2]int{{1, 1}, {1, 8}, {8, 1}, {4, 4}} {
 			t.Run(fmt.Sprintf("procs=%d/P=%d/C=%d", procs, pc[0], pc[1]), func(t *testing.T) {
-				unboundedWithProcs(procs, func() { unboundedBlockingRound(t, pc[0], pc[1], unboundedHammerSize(1<<17)) })
+				withProcs(procs, func() { unboundedBlockingRound(t, pc[0], pc[1], unboundedHammerSize(1<<17)) })
 			})
 		}
 	}
