@@ -97,7 +97,7 @@ type segment[T any] struct {
 // 16-byte slots) apart instead of sharing a cache line, and concurrent
 // operations on neighbouring indices do not contend for one line. A one-off
 // comparison with segSpread 0 (no remap), made by editing this constant and
-// running `xbeam-bench -workloads mpmc,spsc` on a lent 16-core machine (no
+// running the mpmc and spsc benchmarks on a lent 16-core machine (no
 // benchmark in the tree varies it), found the remap faster in mpmc at every P
 // from 2 to 16 and slower for one producer and one consumer, where the
 // consumer reading whole lines that the producer has finished is the better
