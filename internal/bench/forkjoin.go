@@ -23,7 +23,7 @@ func runForkJoin(impl *Impl, cfg Config) Result {
 			defer close(done)
 			defer g.catch()
 			<-g.start
-			leaves = impl.ForkJoin(depth, cfg.P, &g.stop)
+			leaves = impl.ForkJoin(depth, cfg.P, Stop{flag: &g.stop, deadline: g.deadline})
 		}()
 	} else {
 		ds := make([]Deque, cfg.P)

@@ -19,7 +19,7 @@ func GoroutinesImpl() *Impl {
 	}
 }
 
-func goroutineForkJoin(depth, workers int, stop *atomic.Bool) uint64 {
+func goroutineForkJoin(depth, workers int, stop Stop) uint64 {
 	prev := runtime.GOMAXPROCS(0)
 	if workers < prev {
 		runtime.GOMAXPROCS(workers)
@@ -30,13 +30,18 @@ func goroutineForkJoin(depth, workers int, stop *atomic.Bool) uint64 {
 	return leaves.Load()
 }
 
+// tickEvery is how many leaves pass between two clock reads (Stop.Tick).
+const tickEvery = 1024
+
 // goroutineTask runs the subtree of 2^depth leaves below one task.
-func goroutineTask(depth int, stop *atomic.Bool, leaves *atomic.Uint64) {
+func goroutineTask(depth int, stop Stop, leaves *atomic.Uint64) {
 	if depth == 0 {
-		leaves.Add(1)
+		if leaves.Add(1)%tickEvery == 0 {
+			stop.Tick()
+		}
 		return
 	}
-	if stop.Load() {
+	if stop.Stopped() {
 		return
 	}
 	// Near the leaves the tasks are too small to be worth a goroutine in

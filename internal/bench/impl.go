@@ -3,6 +3,7 @@ package bench
 import (
 	"slices"
 	"sync/atomic"
+	"time"
 )
 
 // TryQueue is a non-blocking FIFO queue of uint64 values. TryPush reports
@@ -89,9 +90,9 @@ type Impl struct {
 	NewDeque func() Deque
 	// ForkJoin runs the fork-join task tree of 2^depth leaves on at most
 	// workers processors by a scheme that needs no Deque (goroutine per
-	// task). It stops early, with fewer leaves, once stop is set, and
+	// task). It stops early, with fewer leaves, once stop says so, and
 	// returns the number of leaves run.
-	ForkJoin func(depth, workers int, stop *atomic.Bool) uint64
+	ForkJoin func(depth, workers int, stop Stop) uint64
 
 	// NewPin makes the shared structure for epoch-pin: each worker loop runs
 	// n pin/unpin pairs.
@@ -135,3 +136,28 @@ const ChanName = "chan"
 
 // QueueCap is the capacity of every bounded queue in the benchmarks.
 const QueueCap = 1024
+
+// Stop tells an [Impl.ForkJoin] scheme when the run's deadline has passed.
+//
+// The gate sets the flag from a timer, but a timer's callback is one more
+// goroutine: a scheme that starts goroutines faster than two processors run
+// them (goroutine per task does, under the race detector) keeps it queued
+// behind its own, and the flag may not be set for minutes. Such a scheme
+// calls Tick every so often, which reads the clock itself.
+type Stop struct {
+	flag     *atomic.Bool
+	deadline time.Time // zero: no deadline
+}
+
+// Stopped reports whether the scheme should start no more tasks. It costs
+// one atomic load.
+func (s Stop) Stopped() bool { return s.flag.Load() }
+
+// Tick reads the clock and, if the deadline has passed, sets the flag that
+// Stopped reports. It costs a clock read: call it every thousand tasks or
+// so, not on every one.
+func (s Stop) Tick() {
+	if !s.deadline.IsZero() && time.Now().After(s.deadline) {
+		s.flag.Store(true)
+	}
+}

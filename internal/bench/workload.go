@@ -190,6 +190,9 @@ type gate struct {
 	abort atomic.Bool // everyone gives up; set at the timeout or a panic
 	t0    time.Time
 	timer *time.Timer
+	// deadline is t0 + Config.Deadline, zero without one; written by
+	// open before it closes start, so read safely after <-start.
+	deadline time.Time
 
 	failOnce sync.Once
 	failed   chan struct{} // closed at the first panic, after failErr is set
@@ -218,6 +221,9 @@ func (g *gate) open(cfg Config) {
 		g.timer = time.AfterFunc(cfg.Deadline, func() { g.stop.Store(true) })
 	}
 	g.t0 = time.Now()
+	if cfg.Deadline > 0 {
+		g.deadline = g.t0.Add(cfg.Deadline)
+	}
 	close(g.start)
 }
 
