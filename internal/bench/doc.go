@@ -20,9 +20,9 @@
 // The peers ([Peers]) are the Go channel (blocking, and in select-default
 // form), a mutex around a ring buffer, github.com/puzpuzpuz/xsync/v4
 // MPMCQueue and UMPSCQueue, github.com/bytedance/gopkg collection/lscq in its
-// uint64 and pointer variants, a mutex deque, goroutine-per-task fork-join, an
-// RWMutex read section (the nearest Go primitive to an epoch pin) and a
-// one-word atomic counter. xbeam's own structures are adapted in the
+// uint64 and pointer variants, a mutex deque, goroutine-per-task and
+// channel-fed worker pool fork-join, an RWMutex read section (the nearest Go
+// primitive to an epoch pin) and a one-word atomic counter. xbeam's own structures are adapted in the
 // subpackage internal/bench/xbeamimpl, so that this package builds while they
 // are being edited.
 //

@@ -115,6 +115,7 @@ func Peers() []*Impl {
 		LSCQPointerImpl(),
 		MutexDequeImpl(),
 		GoroutinesImpl(),
+		ChanPoolImpl(),
 		RWMutexImpl(),
 		AtomicCounterImpl(),
 		MutexCounterImpl(),

@@ -61,7 +61,7 @@ func TestGOMAXPROCSSweep(t *testing.T) {
 	for _, procs := range []int{1, 2, 4} {
 		runtime.GOMAXPROCS(procs)
 		for _, w := range []*bench.Workload{bench.MPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeSteal, bench.ForkJoin} {
-			for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.SelectChanImpl(), bench.XsyncMPMCImpl(), bench.MutexDequeImpl()} {
+			for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.SelectChanImpl(), bench.XsyncMPMCImpl(), bench.MutexDequeImpl(), bench.ChanPoolImpl()} {
 				if !w.Supports(impl) {
 					continue
 				}
@@ -78,7 +78,7 @@ func TestGOMAXPROCSSweep(t *testing.T) {
 // and the check still holds.
 func TestDeadlineTruncates(t *testing.T) {
 	for _, w := range []*bench.Workload{bench.SPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeOwner, bench.DequeSteal, bench.ForkJoin, bench.CounterShared} {
-		for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.MutexRingImpl(), bench.MutexDequeImpl(), bench.GoroutinesImpl(), bench.AtomicCounterImpl()} {
+		for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.MutexRingImpl(), bench.MutexDequeImpl(), bench.GoroutinesImpl(), bench.ChanPoolImpl(), bench.AtomicCounterImpl()} {
 			if !w.Supports(impl) {
 				continue
 			}
