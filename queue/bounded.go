@@ -39,9 +39,13 @@ const bMinRing = 64
 //	TryPop():   i := aq.dequeue() (none: empty); v := data[i]; fq.enqueue(i)
 //
 // Each ring claims a position with a fetch-and-add on its head or tail, never
-// with a CAS loop on a shared word, which is why it keeps its throughput as
-// goroutines are added where CAS-claim rings (Vyukov's bounded queue, as in
-// crossbeam's ArrayQueue and xsync's MPMCQueue) collapse. Every atomic is a
+// with a CAS loop on a shared word: the paper's reason to expect it to hold
+// its throughput as goroutines are added, where CAS-claim rings (Vyukov's
+// bounded queue, as in crossbeam's ArrayQueue and xsync's MPMCQueue)
+// collapse. Measured, this implementation does not deliver that yet: an item
+// costs about eight atomic read-modify-writes over two rings and writes to
+// about four cache lines that the other side polls, and it is slower than a
+// buffered channel on the machines in docs/benchmarks.md. Every atomic is a
 // single word; there is no double-width CAS. A ring has 2n entries for at most
 // n indices, so an enqueue into it always finds a usable entry within a few
 // tickets and never reports full; fullness is fq running out of indices.
