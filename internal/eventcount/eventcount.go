@@ -86,23 +86,17 @@ func (e *EventCount) Prepare() *Waiter {
 // Prepare. If a notification reached w in the meantime, it is passed on to
 // another waiter, so that no wake-up meant for the condition is lost.
 func (e *EventCount) Cancel(w *Waiter) {
-	e.withdraw(w)
-	waiterPool.Put(w)
-}
-
-// withdraw takes w off the list if it is still there; if a notification
-// reached it first, the notification is passed on to the next waiter.
-func (e *EventCount) withdraw(w *Waiter) {
 	e.mu.Lock()
 	if w.listed {
 		e.remove(w)
 		e.waiters.Add(-1)
 		e.mu.Unlock()
-		return
+	} else {
+		e.mu.Unlock()
+		<-w.ch // the notifier sent before it unlisted w, under mu
+		e.NotifyOne()
 	}
-	e.mu.Unlock()
-	<-w.ch // the notifier sent before it unlisted w, under mu
-	e.NotifyOne()
+	waiterPool.Put(w)
 }
 
 // Wait parks the calling goroutine until a notification reaches w (it
@@ -116,8 +110,7 @@ func (e *EventCount) Wait(ctx context.Context, w *Waiter) error {
 		return nil
 	case <-ctx.Done():
 	}
-	e.withdraw(w)
-	waiterPool.Put(w)
+	e.Cancel(w) // withdraws w, or passes on a notification that raced in
 	return ctx.Err()
 }
 
