@@ -18,8 +18,8 @@ import (
 //
 // In each history the owner (client 0) runs 5 to 10 operations, mostly
 // Push and some Pop, after an optional sequential pre-fill, while 2 to 5
-// thieves run 5 to 10 steals each (in xbeam_chaos builds: 2 to 4 thieves,
-// everyone 5 to 7 operations): Steal, StealBatch or StealBatchAndPop
+// thieves run 5 to 10 steals each (in xbeam_chaos builds: 2 or 3 thieves,
+// everyone 5 or 6 operations): Steal, StealBatch or StealBatchAndPop
 // into a deque of their own (made with newDeque), which they drain at once;
 // a batch is recorded as taking the drained items. The model requires:
 // Pop returns the newest (LIFO) or oldest (FIFO) item or reports empty only
@@ -109,7 +109,7 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (sc scenario) {
 	return sc
 }
 
-// thiefClient returns a client that runs 5 to 10 random steals from a
+// thiefClient returns a client that runs 5 to 5+extraOps random steals from a
 // source through the three functions, batching into dst.
 func thiefClient(steal func() (uint64, StealResult), batch func(Deque) StealResult,
 	batchPop func(Deque) (uint64, StealResult), dst Deque, r *rand.Rand) func(*recorder) {

@@ -225,7 +225,8 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 // CheckInjectorLinearizable records opts.Histories short concurrent
 // histories of fresh injectors and checks each with porcupine against a
 // sequential FIFO (DequeModel with FIFO, no owner pops): 1 to 3 pushers
-// and 2 to 4 thieves of 5 to 10 operations each, thieves mixing Steal,
+// and 2 to 4 thieves of 5 to 10 operations each (in xbeam_chaos builds:
+// 2 or 3 thieves, everyone 5 or 6 operations), thieves mixing Steal,
 // StealBatch and StealBatchAndPop into workers from newWorker, with the
 // same rules and reports as CheckDequeLinearizable, and a final drain with
 // Steal (recorded). It must be called from

@@ -17,8 +17,9 @@ import (
 // full if 0).
 //
 // Each history has 3 to 6 goroutines of 5 to 10 TryPush and TryPop
-// operations each (3 to 5 of 5 to 7 in xbeam_chaos builds, where almost all
-// operations overlap and bigger histories get slow to check) (distinct values; each goroutine leans to pushing or to
+// operations each (3 or 4 of 5 or 6 in xbeam_chaos builds, where almost all
+// operations overlap and bigger histories get slow to check; distinct
+// values; each goroutine leans to pushing or to
 // popping), released together by a barrier, with random small delays
 // between operations; a third of the histories start from a pre-filled
 // queue so that TryPush on a full queue and TryPop racing a drain both
