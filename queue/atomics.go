@@ -22,25 +22,21 @@ import (
 // consistent, passing the chaos point under the xbeam_chaos tag.
 type u64 struct{ v atomicx.Uint64 }
 
-func (x *u64) Load() uint64                        { return x.v.Load() }
-func (x *u64) Store(val uint64)                    { x.v.Store(val) }
-func (x *u64) Add(delta uint64) uint64             { return x.v.Add(delta) }
-func (x *u64) CompareAndSwap(old, new uint64) bool { return x.v.CompareAndSwap(old, new) }
-func (x *u64) Or(mask uint64) uint64               { return x.v.Or(mask) }
+func (x *u64) Load() uint64            { return x.v.Load() }
+func (x *u64) Store(val uint64)        { x.v.Store(val) }
+func (x *u64) Add(delta uint64) uint64 { return x.v.Add(delta) }
+func (x *u64) Or(mask uint64) uint64   { return x.v.Or(mask) }
 
 type u32 struct{ v atomicx.Uint32 }
 
-func (x *u32) Load() uint32                        { return x.v.Load() }
-func (x *u32) Store(val uint32)                    { x.v.Store(val) }
-func (x *u32) CompareAndSwap(old, new uint32) bool { return x.v.CompareAndSwap(old, new) }
-func (x *u32) Or(mask uint32) uint32               { return x.v.Or(mask) }
-func (x *u32) And(mask uint32) uint32              { return x.v.And(mask) }
+func (x *u32) Load() uint32          { return x.v.Load() }
+func (x *u32) Store(val uint32)      { x.v.Store(val) }
+func (x *u32) Or(mask uint32) uint32 { return x.v.Or(mask) }
 
 type flag struct{ v atomicx.Bool }
 
-func (x *flag) Load() bool                        { return x.v.Load() }
-func (x *flag) Store(val bool)                    { x.v.Store(val) }
-func (x *flag) CompareAndSwap(old, new bool) bool { return x.v.CompareAndSwap(old, new) }
+func (x *flag) Load() bool     { return x.v.Load() }
+func (x *flag) Store(val bool) { x.v.Store(val) }
 
 // notify is an event count whose Notify methods inline into the generic
 // fast paths (see u64).
