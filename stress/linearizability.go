@@ -301,19 +301,24 @@ func admissible(h []porcupine.Operation, classes []opClass, groups map[int][]int
 			if cl&classClose != 0 && classes[f]&classNeedsClosed != 0 {
 				return false
 			}
-			if cl&classValue != 0 && classes[f]&classNeedsFull != 0 {
-				before, after := true, true
-				for _, i := range g {
-					before = before && h[i].Return < h[f].Call
-					after = after && h[i].Call > h[f].Return
-				}
-				if !before && !after {
-					return false
-				}
+			if cl&classValue != 0 && classes[f]&classNeedsFull != 0 && mayOverlap(h, g, f) {
+				return false
 			}
 		}
 	}
 	return true
+}
+
+// mayOverlap reports whether group g of h did not run entirely before
+// operation f was called or entirely after it returned, so that g's items
+// may have been held at f's linearization point.
+func mayOverlap(h []porcupine.Operation, g []int, f int) bool {
+	before, after := true, true
+	for _, i := range g {
+		before = before && h[i].Return < h[f].Call
+		after = after && h[i].Call > h[f].Return
+	}
+	return !before && !after
 }
 
 // shortTimeout bounds the checks of sub-histories while minimizing.
@@ -360,15 +365,7 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 			in[i] = true
 		}
 		for f := range h {
-			if !alive[f] || in[f] || classes[f]&classNeedsFull == 0 {
-				continue
-			}
-			before, after := true, true
-			for _, i := range g {
-				before = before && h[i].Return < h[f].Call
-				after = after && h[i].Call > h[f].Return
-			}
-			if !before && !after {
+			if alive[f] && !in[f] && classes[f]&classNeedsFull != 0 && mayOverlap(h, g, f) {
 				return false
 			}
 		}
