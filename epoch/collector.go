@@ -159,7 +159,7 @@ func NewCollector() *Collector {
 // Register is safe for concurrent use.
 func (c *Collector) Register() *Handle {
 	h := &Handle{}
-	h.init(c, kindRegistered)
+	h.init(c)
 	return h
 }
 
@@ -249,7 +249,7 @@ func (c *Collector) makePooled(slot *atomicx.Pointer[Handle]) *Guard {
 // the caller, who claims it; under overflowMu.
 func (c *Collector) newPooled() *Handle {
 	h := &Handle{}
-	h.init(c, kindPooled)
+	h.init(c)
 	// A plain pin of a registered participant (see Handle.Pin); nobody else
 	// can claim h before the caller publishes it.
 	h.state.Store(c.global.Load()<<1 | pinnedBit)

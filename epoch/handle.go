@@ -6,12 +6,6 @@ import (
 	"github.com/xbeam/xbeam/atomicx"
 )
 
-// Participant kinds.
-const (
-	kindRegistered = iota // made by Register, owned by the user
-	kindPooled            // behind Collector.Pin: claimed by CAS, released by Unpin
-)
-
 // Handle is a participant of a Collector: a goroutine pins it for the span
 // of an operation on a shared structure, and defers, through the Guard, the
 // reuse of whatever it unlinked.
@@ -45,8 +39,7 @@ type Handle struct {
 	// c is the collector; nil once unregistered. Written by Register and
 	// Unregister, read by the owner.
 	c     *Collector
-	guard Guard // the owner's guard; guard.h == this handle
-	kind  uint8
+	guard Guard  // the owner's guard; guard.h == this handle
 	idx   uint64 // slot in c.reg
 	// seen is the global epoch after this participant's last amortized
 	// collection; owner only (for a pooled participant: its claimers).
@@ -66,9 +59,8 @@ type Handle struct {
 }
 
 // init sets up h as a participant of c and registers it.
-func (h *Handle) init(c *Collector, kind uint8) {
+func (h *Handle) init(c *Collector) {
 	h.c = c
-	h.kind = kind
 	h.ctl = pinsBetweenCollect
 	h.guard.h = h
 	h.idx = c.reg.add(h)
