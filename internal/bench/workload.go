@@ -229,11 +229,18 @@ func (g *gate) open(cfg Config) {
 
 // backoff is a Try loop's answer to its fails-th consecutive failure: every
 // yieldEvery-th one yields the processor (BENCHMARKS.md's rule). It reports
-// whether the run was aborted, in which case the loop must give up.
+// whether the run was aborted, in which case the loop must give up. It
+// stays small enough to inline (go build -gcflags=-m), so that a failed Try
+// costs no call until the yield.
 func (g *gate) backoff(fails int) (abort bool) {
-	if fails%yieldEvery != 0 {
-		return false
-	}
+	return fails%yieldEvery == 0 && g.yield()
+}
+
+// yield is backoff's slow path: it reports an abort, or yields. It is
+// kept out of line so that backoff stays inlinable.
+//
+//go:noinline
+func (g *gate) yield() (abort bool) {
 	if g.abort.Load() {
 		return true
 	}
