@@ -61,13 +61,7 @@ func FuzzWorker(f *testing.F) {
 				if st == deque.Retry || (st == deque.Empty) != (m.Len() == 0) {
 					t.Fatalf("batch steal = %v with %d items", st, m.Len())
 				}
-				for {
-					v, ok := dst.Pop()
-					if !ok {
-						break
-					}
-					taken = append(taken, v)
-				}
+				taken = popAll(dst, taken)
 				if err := m.StealBatch(taken); err != nil {
 					t.Fatal(err)
 				}

@@ -63,13 +63,7 @@ func TestInjectorBatch(t *testing.T) {
 				} else if st := q.StealBatch(dst); st != deque.Success {
 					t.Fatalf("StealBatch = %v with %d items", st, before)
 				}
-				for {
-					v, ok := dst.Pop()
-					if !ok {
-						break
-					}
-					got = append(got, v)
-				}
+				got = popAll(dst, got)
 				k := len(got)
 				rest := 63 - int(next%63) // slots left in the head block
 				if k < 1 || k > deque.MaxBatch || k > rest || (before <= rest && k > (before+1)/2) {

@@ -22,6 +22,18 @@ var flavors = []flavor{
 	{"FIFO", deque.NewFIFO[uint64], stress.FIFO},
 }
 
+// popAll pops w until it is empty and returns got with the items appended
+// in the order popped.
+func popAll[T any](w *deque.Worker[T], got []T) []T {
+	for {
+		v, ok := w.Pop()
+		if !ok {
+			return got
+		}
+		got = append(got, v)
+	}
+}
+
 func TestStatusString(t *testing.T) {
 	for st, want := range map[deque.Status]string{
 		deque.Empty: "Empty", deque.Success: "Success", deque.Retry: "Retry", deque.Status(7): "Status(7)",
@@ -45,14 +57,7 @@ func TestOwnerOrder(t *testing.T) {
 			if w.Len() != 10 || w.Stealer().Len() != 10 {
 				t.Fatalf("Len = %d, Stealer().Len = %d, want 10", w.Len(), w.Stealer().Len())
 			}
-			var got []uint64
-			for {
-				v, ok := w.Pop()
-				if !ok {
-					break
-				}
-				got = append(got, v)
-			}
+			got := popAll(w, nil)
 			want := []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
 			if f.sf == stress.LIFO {
 				slices.Reverse(want)
@@ -123,13 +128,7 @@ func TestBatchSizes(t *testing.T) {
 						} else if st := w.Stealer().StealBatch(dst); st != deque.Success {
 							t.Fatalf("n=%d: StealBatch = %v", n, st)
 						}
-						for {
-							v, ok := dst.Pop()
-							if !ok {
-								break
-							}
-							got = append(got, v)
-						}
+						got = popAll(dst, got)
 						k := uint64(len(got))
 						if k < 1 || k > (n+1)/2 || k > deque.MaxBatch {
 							t.Fatalf("n=%d andPop=%v: took %d items", n, andPop, k)
@@ -425,11 +424,7 @@ func TestStealRacingResize(t *testing.T) {
 					t.Fatal("the owner never retired the thief's buffer: the test did not exercise the race")
 				}
 				// The old buffer is recyclable again now that the thief has unpinned.
-				for {
-					v, ok := dst.Pop()
-					if !ok {
-						break
-					}
+				for _, v := range popAll(dst, nil) {
 					taken[v]++
 				}
 				for {
@@ -477,13 +472,7 @@ func TestModel(t *testing.T) {
 					} else {
 						st = s.StealBatch(dst)
 					}
-					for {
-						v, ok := dst.Pop()
-						if !ok {
-							break
-						}
-						taken = append(taken, v)
-					}
+					taken = popAll(dst, taken)
 					if want := map[bool]deque.Status{true: deque.Empty, false: deque.Success}[n == 0]; st != want {
 						t.Fatalf("batch steal from %d items = %v, want %v", n, st, want)
 					}
