@@ -30,10 +30,7 @@ func runLoops(l Loops, cfg Config) Result {
 			}
 		})
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	g.open(cfg)
-	elapsed, err := g.wait(cfg, done)
+	elapsed, err := g.run(cfg, &wg)
 	if err != nil {
 		return Result{Elapsed: elapsed, Err: err}
 	}
