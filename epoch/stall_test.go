@@ -6,6 +6,21 @@ import (
 	"github.com/xbeam/xbeam/epoch"
 )
 
+// registerIdle registers n handles on c that the test leaves idle (or pins
+// itself) and unregisters them when the test ends.
+func registerIdle(t *testing.T, c *epoch.Collector, n int) []*epoch.Handle {
+	hs := make([]*epoch.Handle, n)
+	for i := range hs {
+		hs[i] = c.Register()
+	}
+	t.Cleanup(func() {
+		for _, h := range hs {
+			h.Unregister()
+		}
+	})
+	return hs
+}
+
 // TestStalledParticipantBound pins one participant and retires n functions
 // from another: none may run, Pending reports exactly n, the epoch moves at
 // most one step past the stalled pin; after the unpin, pins alone drain
@@ -89,15 +104,7 @@ func TestStalledParticipantFlush(t *testing.T) {
 // later attempts start at it.
 func TestAdvanceCostBounded(t *testing.T) {
 	c := epoch.NewCollector()
-	var hs []*epoch.Handle
-	for range 1024 {
-		hs = append(hs, c.Register())
-	}
-	defer func() {
-		for _, h := range hs {
-			h.Unregister()
-		}
-	}()
+	hs := registerIdle(t, c, 1024)
 	slots := c.Slots()
 	attempts := (slots + epoch.ScanBudget - 1) / epoch.ScanBudget
 	e := c.Epoch()
@@ -170,15 +177,7 @@ func TestCollectorPinOverflow(t *testing.T) {
 // left alone.
 func TestScanCursorTags(t *testing.T) {
 	c := epoch.NewCollector()
-	var hs []*epoch.Handle
-	for range 3 * epoch.ScanBudget {
-		hs = append(hs, c.Register())
-	}
-	defer func() {
-		for _, h := range hs {
-			h.Unregister()
-		}
-	}()
+	registerIdle(t, c, 3*epoch.ScanBudget)
 	for c.Epoch() < 5 {
 		c.TryAdvance(epoch.ScanBudget)
 	}

@@ -15,15 +15,7 @@ import (
 func TestEpochTagWrap(t *testing.T) {
 	start := uint64(epoch.TagWrap - 3)
 	c := epoch.NewCollectorAt(start)
-	var idle []*epoch.Handle
-	for range 300 {
-		idle = append(idle, c.Register())
-	}
-	defer func() {
-		for _, h := range idle {
-			h.Unregister()
-		}
-	}()
+	registerIdle(t, c, 300)
 
 	// Stall at start, retire from two goroutines, check nothing runs.
 	stalled := c.Register()
