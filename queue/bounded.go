@@ -124,9 +124,8 @@ type Bounded[T any] struct {
 	// push between fq.dequeue and aq.enqueue (writes it), aq (nobody touches
 	// it) or a pop between aq.dequeue and fq.enqueue (reads and zeroes it).
 	// The index moves between owners only through the rings' atomics, which
-	// hand data[i] over with it.
-	data     []T
-	capacity int
+	// hand data[i] over with it. len(data) is the capacity.
+	data []T
 
 	// closing is set to 1 by Close just before it sets aq's closed bit; never
 	// cleared. It is read by every TryPush and by every failed TryPop, so it
@@ -454,7 +453,7 @@ func newBoundedAt[T any](capacity int, start uint64) *Bounded[T] {
 	start &^= bClosed
 	// n: the next power of two >= capacity, and at least bMinRing.
 	n := max(uint64(1)<<bits.Len64(uint64(capacity)-1), bMinRing)
-	q := &Bounded[T]{data: make([]T, capacity), capacity: capacity}
+	q := &Bounded[T]{data: make([]T, capacity)}
 	// fq starts with every index in order, so that consecutive pushes fill
 	// consecutive data slots (and, FIFO, keep doing so): a pop far behind
 	// the pushes then finds several values on each cache line it fetches.
@@ -661,9 +660,9 @@ func (q *Bounded[T]) Len() int {
 			n++
 		}
 	}
-	return min(n, q.capacity)
+	return min(n, len(q.data))
 }
 
 // Cap returns the capacity given to NewBounded: the queue is full at exactly
 // Cap() values. It is safe for concurrent use.
-func (q *Bounded[T]) Cap() int { return q.capacity }
+func (q *Bounded[T]) Cap() int { return len(q.data) }
