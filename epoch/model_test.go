@@ -57,11 +57,32 @@ func (m *epochModel) newSession() int {
 	return m.nextSession
 }
 
-func (m *epochModel) deferFn(g *epoch.Guard) {
+// newFn returns a retirement blocked by every pin session active now.
+func (m *epochModel) newFn() *modelFn {
 	f := &modelFn{}
 	for s := range m.active {
 		f.blockers = append(f.blockers, s)
 	}
+	return f
+}
+
+// pinnedGuards returns the guards pinned now: those of pinned handles, then
+// those from Collector.Pin.
+func (m *epochModel) pinnedGuards() []*epoch.Guard {
+	var gs []*epoch.Guard
+	for _, mh := range m.handles {
+		if mh.depth > 0 {
+			gs = append(gs, mh.g)
+		}
+	}
+	for _, mg := range m.pooled {
+		gs = append(gs, mg.g)
+	}
+	return gs
+}
+
+func (m *epochModel) deferFn(g *epoch.Guard) {
+	f := m.newFn()
 	m.fns = append(m.fns, f)
 	id := len(m.fns) - 1
 	g.Defer(func() {
@@ -180,15 +201,7 @@ func modelProperty(t *rapid.T) {
 			mg.g.Unpin()
 		},
 		"Defer": func(t *rapid.T) {
-			var gs []*epoch.Guard
-			for _, mh := range m.handles {
-				if mh.depth > 0 {
-					gs = append(gs, mh.g)
-				}
-			}
-			for _, mg := range m.pooled {
-				gs = append(gs, mg.g)
-			}
+			gs := m.pinnedGuards()
 			if len(gs) == 0 {
 				mh := pickHandle(t)
 				if mh.g != nil {
@@ -199,22 +212,11 @@ func modelProperty(t *rapid.T) {
 			m.deferFn(gs[rapid.IntRange(0, len(gs)-1).Draw(t, "guard")])
 		},
 		"PoolPut": func(t *rapid.T) {
-			var gs []*epoch.Guard
-			for _, mh := range m.handles {
-				if mh.depth > 0 {
-					gs = append(gs, mh.g)
-				}
-			}
-			for _, mg := range m.pooled {
-				gs = append(gs, mg.g)
-			}
+			gs := m.pinnedGuards()
 			if len(gs) == 0 {
 				t.Skip("nothing pinned")
 			}
-			f := &modelFn{}
-			for s := range m.active {
-				f.blockers = append(f.blockers, s)
-			}
+			f := m.newFn()
 			m.nextID++
 			x := &modelObj{id: m.nextID}
 			m.objs[x] = f
