@@ -10,7 +10,8 @@ import (
 // timer to set the flag, the goroutine-per-task scheme must notice the
 // deadline itself (Stop.Tick) and stop far short of the 2^31 leaves. Before
 // it read the clock, a flood of its goroutines kept the gate's timer
-// goroutine from running, and a 20 ms run under -race went on for minutes.
+// goroutine from running, and in CI a 20 ms run under -race
+// (TestDeadlineTruncates) was declared stuck at its one-minute timeout.
 func TestGoroutineForkJoinReadsTheClock(t *testing.T) {
 	var flag atomic.Bool
 	leaves := goroutineForkJoin(31, 2, Stop{flag: &flag, deadline: time.Now().Add(-time.Second)})
