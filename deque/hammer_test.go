@@ -46,21 +46,47 @@ func TestHammer(t *testing.T) {
 	}
 }
 
+// ledger records, from any goroutine, which of the items 0..n-1 were
+// taken, and keeps the first problem seen for the test's goroutine.
+type ledger struct {
+	seen   []atomic.Int32
+	failed atomic.Value // string: the first problem
+}
+
+func newLedger(items int) *ledger { return &ledger{seen: make([]atomic.Int32, items)} }
+
+// fail records msg unless a problem was recorded already.
+func (l *ledger) fail(msg string) { l.failed.CompareAndSwap(nil, msg) }
+
+// take records that v was taken: a torn or bogus item or one taken a second
+// time is a problem.
+func (l *ledger) take(v pair) {
+	if v.a != v.b || v.a >= uint64(len(l.seen)) {
+		l.fail(fmt.Sprintf("torn or bogus item %+v", v))
+	} else if l.seen[v.a].Add(1) != 1 {
+		l.fail(fmt.Sprintf("item %d taken twice", v.a))
+	}
+}
+
+// check fails t with the first problem, or if an item was not taken
+// exactly once. Call it after every goroutine that takes has finished.
+func (l *ledger) check(t *testing.T) {
+	if msg := l.failed.Load(); msg != nil {
+		t.Fatal(msg)
+	}
+	for i := range l.seen {
+		if n := l.seen[i].Load(); n != 1 {
+			t.Fatalf("item %d taken %d times", i, n)
+		}
+	}
+}
+
 func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items int) {
 	w := newWorker()
 	s := w.Stealer()
-	seen := make([]atomic.Int32, items)
+	l := newLedger(items)
+	take := l.take
 	var done atomic.Bool
-	var failed atomic.Value
-	take := func(v pair) {
-		if v.a != v.b || v.a >= uint64(items) {
-			failed.CompareAndSwap(nil, fmt.Sprintf("torn or bogus item %+v", v))
-			return
-		}
-		if seen[v.a].Add(1) != 1 {
-			failed.CompareAndSwap(nil, fmt.Sprintf("item %d taken twice", v.a))
-		}
-	}
 	var wg sync.WaitGroup
 	for i := range thieves {
 		wg.Add(1)
@@ -71,7 +97,7 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 			last := int64(-1) // the newest item this thief took from the source by a claim
 			check := func(v pair) {
 				if int64(v.a) <= last {
-					failed.CompareAndSwap(nil, fmt.Sprintf("thief %d stole %d after %d: not oldest first", i, v.a, last))
+					l.fail(fmt.Sprintf("thief %d stole %d after %d: not oldest first", i, v.a, last))
 				}
 				last = int64(v.a)
 			}
@@ -97,14 +123,10 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 				}
 				// Drain the batch; its items are newer than last (a
 				// batch takes the oldest, in order).
-				for {
-					v, ok := dst.Pop()
-					if !ok {
-						break
-					}
+				popEach(dst, func(v pair) {
 					check(v)
 					take(v)
-				}
+				})
 				if st == deque.Empty && done.Load() {
 					return
 				}
@@ -129,23 +151,10 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 			take(v)
 		}
 	}
-	for {
-		v, ok := w.Pop()
-		if !ok {
-			break
-		}
-		take(v)
-	}
+	popEach(w, take)
 	done.Store(true)
 	wg.Wait()
-	if msg := failed.Load(); msg != nil {
-		t.Fatal(msg)
-	}
-	for i := range seen {
-		if n := seen[i].Load(); n != 1 {
-			t.Fatalf("item %d taken %d times", i, n)
-		}
-	}
+	l.check(t)
 }
 
 // TestMesh: W goroutines each own a Worker, push their share of the items
@@ -181,15 +190,10 @@ func mesh(t *testing.T, n, items int, lifo bool) {
 			workers[i] = deque.NewFIFO[pair]()
 		}
 	}
-	seen := make([]atomic.Int32, items)
+	l := newLedger(items)
 	var taken atomic.Int64
-	var failed atomic.Value
 	take := func(v pair) {
-		if v.a != v.b || v.a >= uint64(items) {
-			failed.CompareAndSwap(nil, fmt.Sprintf("torn or bogus item %+v", v))
-		} else if seen[v.a].Add(1) != 1 {
-			failed.CompareAndSwap(nil, fmt.Sprintf("item %d taken twice", v.a))
-		}
+		l.take(v)
 		taken.Add(1)
 	}
 	// A quarter of the items go through the injector.
@@ -204,7 +208,7 @@ func mesh(t *testing.T, n, items int, lifo bool) {
 			own := workers[id]
 			rng := rand.New(rand.NewPCG(uint64(id), 3))
 			next, end := items/4+id*(items-items/4)/n, items/4+(id+1)*(items-items/4)/n
-			for taken.Load() < int64(items) && failed.Load() == nil {
+			for taken.Load() < int64(items) && l.failed.Load() == nil {
 				for burst := rng.IntN(64); burst > 0 && next < end; burst-- {
 					own.Push(pair{uint64(next), uint64(next)})
 					next++
@@ -251,12 +255,5 @@ func mesh(t *testing.T, n, items int, lifo bool) {
 		}()
 	}
 	wg.Wait()
-	if msg := failed.Load(); msg != nil {
-		t.Fatal(msg)
-	}
-	for i := range seen {
-		if c := seen[i].Load(); c != 1 {
-			t.Fatalf("item %d taken %d times", i, c)
-		}
-	}
+	l.check(t)
 }

@@ -22,16 +22,22 @@ var flavors = []flavor{
 	{"FIFO", deque.NewFIFO[uint64], stress.FIFO},
 }
 
-// popAll pops w until it is empty and returns got with the items appended
-// in the order popped.
-func popAll[T any](w *deque.Worker[T], got []T) []T {
+// popEach pops w until it is empty, passing each item to f.
+func popEach[T any](w *deque.Worker[T], f func(T)) {
 	for {
 		v, ok := w.Pop()
 		if !ok {
-			return got
+			return
 		}
-		got = append(got, v)
+		f(v)
 	}
+}
+
+// popAll pops w until it is empty and returns got with the items appended
+// in the order popped.
+func popAll[T any](w *deque.Worker[T], got []T) []T {
+	popEach(w, func(v T) { got = append(got, v) })
+	return got
 }
 
 func TestStatusString(t *testing.T) {
