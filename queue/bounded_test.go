@@ -396,11 +396,17 @@ func TestBoundedCloseWakesAll(t *testing.T) {
 // popped exactly once, in producer order; no value whose push failed is ever
 // popped; and once every consumer has seen ErrClosed the queue is empty.
 func TestBoundedCloseRace(t *testing.T) {
-	rounds := boundedScale(400)
+	boundedSweep(t, boundedScale(400), boundedCloseRound)
+}
+
+// boundedSweep runs round(t, 0), ..., round(t, rounds-1) under every
+// GOMAXPROCS of sweepProcs, moving on to the next GOMAXPROCS at the first
+// failure.
+func boundedSweep(t *testing.T, rounds int, round func(t *testing.T, round int)) {
 	for _, procs := range sweepProcs {
 		withProcs(procs, func() {
-			for round := 0; round < rounds; round++ {
-				boundedCloseRound(t, round)
+			for r := 0; r < rounds; r++ {
+				round(t, r)
 				if t.Failed() {
 					return
 				}
@@ -519,17 +525,7 @@ func boundedCheckExactlyOnce(t *testing.T, name string, ok, fail, got [][]uint64
 // an error is never popped, and every value whose Push succeeded is popped
 // exactly once (by a Pop that succeeded, or by the final drain).
 func TestBoundedCancelRace(t *testing.T) {
-	rounds := boundedScale(200)
-	for _, procs := range sweepProcs {
-		withProcs(procs, func() {
-			for round := 0; round < rounds; round++ {
-				boundedCancelRound(t, round)
-				if t.Failed() {
-					return
-				}
-			}
-		})
-	}
+	boundedSweep(t, boundedScale(200), boundedCancelRound)
 }
 
 func boundedCancelRound(t *testing.T, round int) {

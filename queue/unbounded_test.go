@@ -411,14 +411,20 @@ func TestUnboundedCloseRace(t *testing.T) {
 	if race.Enabled {
 		rounds = 2
 	}
+	unboundedSweep(t, [][2]int{{1, 1}, {2, 2}, {4, 1}, {1, 4}, {8, 8}}, func(t *testing.T, producers, consumers int) {
+		for r := range rounds {
+			unboundedCloseRaceRound(t, producers, consumers, unboundedHammerSize(1<<16)*(r+1)/rounds)
+		}
+	})
+}
+
+// unboundedSweep runs f as a subtest for every GOMAXPROCS of sweepProcs and
+// every {producers, consumers} pair of pcs.
+func unboundedSweep(t *testing.T, pcs [][2]int, f func(t *testing.T, producers, consumers int)) {
 	for _, procs := range sweepProcs {
-		for _, pc := range [][2]int{{1, 1}, {2, 2}, {4, 1}, {1, 4}, {8, 8}} {
+		for _, pc := range pcs {
 			t.Run(fmt.Sprintf("procs=%d/P=%d/C=%d", procs, pc[0], pc[1]), func(t *testing.T) {
-				withProcs(procs, func() {
-					for r := range rounds {
-						unboundedCloseRaceRound(t, pc[0], pc[1], unboundedHammerSize(1<<16)*(r+1)/rounds)
-					}
-				})
+				withProcs(procs, func() { f(t, pc[0], pc[1]) })
 			})
 		}
 	}
@@ -496,13 +502,9 @@ func unboundedCheckExactlyOnce(t *testing.T, producers int, succeeded []uint64, 
 // random moments while producers push; a Pop that returns a ctx error took
 // nothing, so the exact accounting still holds.
 func TestUnboundedCancelRace(t *testing.T) {
-	for _, procs := range sweepProcs {
-		for _, pc := range [][2]int{{1, 1}, {2, 4}, {4, 2}, {8, 8}} {
-			t.Run(fmt.Sprintf("procs=%d/P=%d/C=%d", procs, pc[0], pc[1]), func(t *testing.T) {
-				withProcs(procs, func() { unboundedCancelRaceRound(t, pc[0], pc[1], unboundedHammerSize(1<<16)) })
-			})
-		}
-	}
+	unboundedSweep(t, [][2]int{{1, 1}, {2, 4}, {4, 2}, {8, 8}}, func(t *testing.T, producers, consumers int) {
+		unboundedCancelRaceRound(t, producers, consumers, unboundedHammerSize(1<<16))
+	})
 }
 
 func unboundedCancelRaceRound(t *testing.T, producers, consumers, items int) {
@@ -730,13 +732,9 @@ func TestUnboundedOscillation(t *testing.T) {
 // TestUnboundedBlockingHammer: blocking Pop under every GOMAXPROCS, with
 // consumers that park; Close at the end releases them.
 func TestUnboundedBlockingHammer(t *testing.T) {
-	for _, procs := range sweepProcs {
-		for _, pc := range [][2]int{{1, 1}, {1, 8}, {8, 1}, {4, 4}} {
-			t.Run(fmt.Sprintf("procs=%d/P=%d/C=%d", procs, pc[0], pc[1]), func(t *testing.T) {
-				withProcs(procs, func() { unboundedBlockingRound(t, pc[0], pc[1], unboundedHammerSize(1<<17)) })
-			})
-		}
-	}
+	unboundedSweep(t, [][2]int{{1, 1}, {1, 8}, {8, 1}, {4, 4}}, func(t *testing.T, producers, consumers int) {
+		unboundedBlockingRound(t, producers, consumers, unboundedHammerSize(1<<17))
+	})
 }
 
 func unboundedBlockingRound(t *testing.T, producers, consumers, items int) {
