@@ -226,30 +226,10 @@ func dequeSequential(newDeque func() Deque, flavor Flavor) error {
 				m.Push(next)
 				next++
 			}
-			var taken []uint64
-			var st StealResult
-			name := [...]string{"Steal", "StealBatch", "StealBatchAndPop"}[kind]
-			switch kind {
-			case 0:
-				var v uint64
-				v, st = s.Steal()
-				taken = []uint64{v}
-			case 1:
-				st = s.StealBatch(dst)
-			case 2:
-				var v uint64
-				v, st = s.StealBatchAndPop(dst)
-				taken = []uint64{v}
-			}
+			name := stealNames[kind]
+			st, taken := stealAndDrain(s, kind, dst)
 			if st != StealSuccess {
 				return fmt.Errorf("%s from %d items with no other goroutine = %v; want Success", name, n, st)
-			}
-			for {
-				v, ok := dst.Pop()
-				if !ok {
-					break
-				}
-				taken = append(taken, v)
 			}
 			if kind > 0 && len(taken) > (n+1)/2+1 {
 				return fmt.Errorf("%s from %d items took %d; at most ceil(n/2)+1 = %d allowed", name, n, len(taken), (n+1)/2+1)
@@ -270,6 +250,44 @@ func dequeSequential(newDeque func() Deque, flavor Flavor) error {
 		}
 	}
 	return nil
+}
+
+// stealNames names the steal kinds of stealAndDrain.
+var stealNames = [...]string{"Steal", "StealBatch", "StealBatchAndPop"}
+
+// stealAndDrain runs one steal from s of the kind (0 Steal, 1 StealBatch,
+// 2 StealBatchAndPop), batching into dst, the caller's own deque, and
+// returns its result and the items it took: the one it returned, if it
+// succeeded, and then every item of dst, which it drains.
+func stealAndDrain(s Stealer, kind int, dst Deque) (StealResult, []uint64) {
+	var taken []uint64
+	var st StealResult
+	switch kind {
+	case 0:
+		var v uint64
+		if v, st = s.Steal(); st == StealSuccess {
+			taken = append(taken, v)
+		}
+	case 1:
+		st = s.StealBatch(dst)
+	default:
+		var v uint64
+		if v, st = s.StealBatchAndPop(dst); st == StealSuccess {
+			taken = append(taken, v)
+		}
+	}
+	return st, drainInto(dst, taken)
+}
+
+// drainInto pops every item of d and appends them to items.
+func drainInto(d Deque, items []uint64) []uint64 {
+	for {
+		v, ok := d.Pop()
+		if !ok {
+			return items
+		}
+		items = append(items, v)
+	}
 }
 
 // thief is one stealing goroutine's state: per producer, the newest item
@@ -313,13 +331,7 @@ func (th *thief) stealOnce(steal func() (uint64, StealResult), batch func(Deque)
 			th.batch = append(th.batch, v)
 		}
 	}
-	for {
-		v, ok := th.dst.Pop()
-		if !ok {
-			break
-		}
-		th.batch = append(th.batch, v)
-	}
+	th.batch = drainInto(th.dst, th.batch)
 	switch {
 	case st == StealSuccess && len(th.batch) == 0:
 		th.vs.add("%s: a steal reported Success and took nothing", th.who)

@@ -142,13 +142,7 @@ func thiefClient(steal func() (uint64, StealResult), batch func(Deque) StealResu
 			}
 			ret := rec.clock.Add(1)
 			// The thief owns dst: draining it is private, part of the steal.
-			for {
-				v, ok := dst.Pop()
-				if !ok {
-					break
-				}
-				items = append(items, v)
-			}
+			items = drainInto(dst, items)
 			rec.ops = append(rec.ops, porcupine.Operation{ClientId: rec.client, Call: call, Return: ret,
 				Input: dIn{op: k}, Output: dOut{st: st, items: encodeSorted(items)}})
 			jitter(jit[i])

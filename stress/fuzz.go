@@ -304,31 +304,8 @@ func FuzzDeque(t testing.TB, data []byte, flavor Flavor, newDeque func() Deque) 
 	}
 	steal := func(kind byte) {
 		n := m.Len()
-		var taken []uint64
-		var st StealResult
-		name := [...]string{"Steal", "StealBatch", "StealBatchAndPop"}[kind%3]
-		switch kind % 3 {
-		case 0:
-			var v uint64
-			v, st = s.Steal()
-			taken = append(taken, v)
-		case 1:
-			st = s.StealBatch(dst)
-		default:
-			var v uint64
-			v, st = s.StealBatchAndPop(dst)
-			taken = append(taken, v)
-		}
-		if st != StealSuccess {
-			taken = taken[:0]
-		}
-		for {
-			v, ok := dst.Pop()
-			if !ok {
-				break
-			}
-			taken = append(taken, v)
-		}
+		name := stealNames[kind%3]
+		st, taken := stealAndDrain(s, int(kind%3), dst)
 		tr.add("%s() = %v, took %v", name, st, taken)
 		want := StealSuccess
 		if n == 0 {

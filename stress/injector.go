@@ -113,29 +113,9 @@ func injectorSequential(inj Injector, dst Deque) error {
 			next++
 		}
 		for m.Len() > 0 {
-			var taken []uint64
-			var st StealResult
-			switch m.Len() % 3 {
-			case 0:
-				var v uint64
-				v, st = inj.Steal()
-				taken = append(taken, v)
-			case 1:
-				st = inj.StealBatch(dst)
-			case 2:
-				var v uint64
-				v, st = inj.StealBatchAndPop(dst)
-				taken = append(taken, v)
-			}
+			st, taken := stealAndDrain(inj, m.Len()%3, dst)
 			if st != StealSuccess {
 				return fmt.Errorf("a steal from %d items with no other goroutine = %v; want Success", m.Len(), st)
-			}
-			for {
-				v, ok := dst.Pop()
-				if !ok {
-					break
-				}
-				taken = append(taken, v)
 			}
 			if err := m.StealBatch(taken); err != nil {
 				return err
