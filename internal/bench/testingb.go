@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"iter"
 	"runtime"
 	"testing"
 )
@@ -28,18 +29,10 @@ func Ps() []int {
 // Implementations the workload cannot run are skipped silently (they are
 // not sub-benchmarks at all).
 func Run(b *testing.B, w *Workload, impls []*Impl, ps []int) {
-	if w.FixedP != 0 {
-		ps = []int{w.FixedP}
-	}
-	for _, impl := range impls {
-		if !w.Supports(impl) {
-			continue
-		}
-		for _, p := range ps {
-			b.Run(fmt.Sprintf("impl=%s/P=%d", impl.Name, p), func(b *testing.B) {
-				RunOne(b, w, impl, p)
-			})
-		}
+	for impl, p := range cases(w, impls, ps) {
+		b.Run(fmt.Sprintf("impl=%s/P=%d", impl.Name, p), func(b *testing.B) {
+			RunOne(b, w, impl, p)
+		})
 	}
 }
 
@@ -47,18 +40,31 @@ func Run(b *testing.B, w *Workload, impls []*Impl, ps []int) {
 // impl=NAME/P=N/work=W, for each amount of local work per item in works
 // (see Config.Work).
 func RunWork(b *testing.B, w *Workload, impls []*Impl, ps, works []int) {
+	for impl, p := range cases(w, impls, ps) {
+		for _, work := range works {
+			b.Run(fmt.Sprintf("impl=%s/P=%d/work=%d", impl.Name, p, work), func(b *testing.B) {
+				RunConfig(b, w, impl, Config{P: p, Work: work})
+			})
+		}
+	}
+}
+
+// cases yields the sub-benchmarks of Run and RunWork: each implementation
+// of impls that w supports, with each P of ps (only w.FixedP for a workload
+// with fixed parallelism).
+func cases(w *Workload, impls []*Impl, ps []int) iter.Seq2[*Impl, int] {
 	if w.FixedP != 0 {
 		ps = []int{w.FixedP}
 	}
-	for _, impl := range impls {
-		if !w.Supports(impl) {
-			continue
-		}
-		for _, p := range ps {
-			for _, work := range works {
-				b.Run(fmt.Sprintf("impl=%s/P=%d/work=%d", impl.Name, p, work), func(b *testing.B) {
-					RunConfig(b, w, impl, Config{P: p, Work: work})
-				})
+	return func(yield func(*Impl, int) bool) {
+		for _, impl := range impls {
+			if !w.Supports(impl) {
+				continue
+			}
+			for _, p := range ps {
+				if !yield(impl, p) {
+					return
+				}
 			}
 		}
 	}
