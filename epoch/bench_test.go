@@ -53,12 +53,12 @@ func pinners() []pinner {
 // applies, so a name cannot follow -cpu); run them with the default -cpu.
 var benchProcs = []int{1, 2, 4, 8, 16}
 
-// BenchmarkEpochPin is the BENCHMARKS.md epoch-pin workload: each goroutine
-// loops Pin(); Unpin() (ops = pairs). P=... runs b.RunParallel with
-// GOMAXPROCS=P (one goroutine per P); N=... runs exactly N goroutines at the
-// current GOMAXPROCS. rwmutex (RLock and
-// RUnlock of one shared RWMutex) and atomic-add (one shared counter,
-// BENCHMARKS.md counter-shared) are the baselines.
+// BenchmarkEpochPin is the epoch-pin workload of docs/benchmarks.md: each
+// goroutine loops Pin(); Unpin() (ops = pairs). P=... runs b.RunParallel
+// with GOMAXPROCS=P (one goroutine per P); N=... runs exactly N goroutines
+// at the current GOMAXPROCS. rwmutex (RLock and RUnlock of one shared
+// RWMutex) and atomic-add (one shared counter, the counter-shared workload
+// of docs/benchmarks.md) are the baselines.
 func BenchmarkEpochPin(b *testing.B) {
 	for _, p := range pinners() {
 		for _, procs := range benchProcs {
