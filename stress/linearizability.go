@@ -116,11 +116,11 @@ func runClients(sc scenario) []porcupine.Operation {
 // History shape: 3 to 3+extraClients goroutines (the deque's owner plus 2
 // to 2+extraClients thieves) of 5 to 5+extraOps operations each. Under
 // the xbeam_chaos tag nearly every operation overlaps many others, and
-// porcupine's search grows with the number of concurrent operations (a
-// correct 62-operation history of an unbounded queue took it 46 seconds,
-// and a 1-minute make stress run met one it could not decide in 60), so
-// chaos builds record smaller histories: at most 4 goroutines of 6
-// operations instead of 6 of 10.
+// porcupine's search grows quickly with the number of concurrent
+// operations (full-size chaos histories could come out undecided within
+// CheckTimeout; no test in the tree times them), so chaos builds record
+// smaller histories: at most 4 goroutines of 6 operations instead of 6
+// of 10.
 var extraClients, extraOps = 3, 5
 
 func init() {
