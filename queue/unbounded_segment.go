@@ -82,9 +82,9 @@ type segment[T any] struct {
 	// finished reports whether every slot is done (the retire scan
 	// completed). Stored once by the scan's finisher, loaded by segReclaim.
 	finished flag
-	// recycled reports whether the segment went through the recycler (it
-	// must be reset before reuse, and leaves the free-list count). Written
-	// before Put, read after Get; ordered by the recycler.
+	// recycled reports whether the segment went through the recycler: it
+	// must then be reset before reuse (one the pool makes new is already
+	// clean). Written before Put, read after Get; ordered by the recycler.
 	recycled bool
 	_        atomicx.Pad // keeps slot traffic off live's line, read by every operation
 	slots    [segSize]segSlot[T]
@@ -136,7 +136,7 @@ type segRecycler[T any] struct {
 	pool *epoch.Pool[segment[T]]
 	// spare is a segment that get reset and that was never published (its
 	// link CAS lost a race): no goroutine can reach it, so the next get
-	// takes it without waiting for the epoch. Swapped in by spare, out by
+	// takes it without waiting for the epoch. Swapped in by unused, out by
 	// get, so at most one goroutine owns it.
 	spare atomicx.Pointer[segment[T]]
 }
