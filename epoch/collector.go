@@ -43,10 +43,11 @@ const (
 // Lock-Freedom", PhD thesis, University of Cambridge, 2004, technical report
 // UCAM-CL-TR-579, the epoch-based garbage collector of its implementation
 // chapter) as engineered by crossbeam-epoch (A. Turon, "Lock-freedom without
-// garbage collection", 2015; crates.io/crates/crossbeam-epoch): a global epoch; each participant announces, while pinned, the
-// global epoch it read when it pinned; garbage is collected in per-handle
-// bags that are sealed with the global epoch and may run once the global
-// epoch is two steps past that tag. The global epoch advances from e to e+1
+// garbage collection", 2015; crates.io/crates/crossbeam-epoch): a global
+// epoch; each participant announces, while pinned, the global epoch it read
+// when it pinned; garbage is collected in per-handle bags that are sealed
+// with the global epoch and may run once the global epoch is two steps past
+// that tag. The global epoch advances from e to e+1
 // only after every pinned participant has been seen pinned at e.
 //
 // Why two steps suffice: let a function retire object x, deferred after x was
@@ -170,8 +171,9 @@ func (c *Collector) Register() *Handle {
 // goroutine tends to reuse the same cache line), allocates nothing once its
 // participants exist, and never makes more of them than the pool's size
 // (four per GOMAXPROCS at NewCollector) plus the most goroutines pinned
-// through it at once, however many goroutines come and go. Nested calls pin further participants; each guard needs its own
-// Unpin. Pin is safe for concurrent use.
+// through it at once, however many goroutines come and go. Nested calls
+// pin further participants; each guard needs its own Unpin. Pin is safe for
+// concurrent use.
 func (c *Collector) Pin() *Guard {
 	var probe byte
 	// Safety: the address of probe is used only as a number, to spread
