@@ -58,13 +58,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var names []string
 	if cfg.target == "all" {
-		for _, t := range targets {
-			names = append(names, t.name)
-		}
+		names = targetNames()
 	} else if findTarget(cfg.target) != nil {
 		names = []string{cfg.target}
 	} else {
-		fmt.Fprintf(stderr, "xbeam-stress: unknown -target %q (want %s or all)\n", cfg.target, targetNames())
+		fmt.Fprintf(stderr, "xbeam-stress: unknown -target %q (want %s or all)\n", cfg.target, strings.Join(targetNames(), ", "))
 		return 2
 	}
 	if cfg.seed == 0 {

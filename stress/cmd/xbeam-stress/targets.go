@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/xbeam/xbeam/deque"
@@ -34,12 +33,13 @@ func findTarget(name string) *target {
 	return nil
 }
 
-func targetNames() string {
+// targetNames returns the names of the targets, in order.
+func targetNames() []string {
 	var names []string
 	for _, t := range targets {
 		names = append(names, t.name)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // boundedChunk alternates the conservation hammer (capacities from 1 to
