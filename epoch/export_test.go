@@ -36,8 +36,8 @@ func (c *Collector) Participants() int {
 // Collector.Pin.
 func (c *Collector) PoolSize() int { return len(c.pooled) }
 
-// Pinned reports whether g is pinned.
-func (g *Guard) Pinned() bool { return g.pinned() }
+// Pinned reports whether g is pinned; owner only.
+func (g *Guard) Pinned() bool { return g.h.depth() != 0 }
 
 // Len returns the number of objects p holds.
 func (p *Pool[T]) Len() int {

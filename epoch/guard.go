@@ -63,6 +63,3 @@ func (g *Guard) unpinSlow() {
 	}
 	h.ctl -= 1 << 32
 }
-
-// pinned reports whether g is pinned; owner only.
-func (g *Guard) pinned() bool { return g.h.depth() != 0 }
