@@ -6,116 +6,34 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 
-	"github.com/xbeam/xbeam/deque"
+	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
 )
 
-// BenchmarkDequeOwner is BENCHMARKS.md's deque-owner workload: the owner
-// alternates Push(v); Pop() on its own Worker; one op is one pair. The
-// mutex-guarded slice is the baseline.
+// The BENCHMARKS.md deque workloads, run by internal/bench on its mutex
+// deque peer and on both flavours of Worker, as sub-benchmarks impl=NAME/P=N
+// (deque-owner: the owner alternates Push(v); Pop(), one op per pair;
+// deque-steal: the owner pushes 256 items, then pops until empty, while P
+// thieves loop Steal, one op per item moved):
+//
+//	go test -run '^$' -bench 'Deque' -count 10 ./deque/ | benchstat -col /impl -
+//
+// Each run checks that every item leaves exactly once (count and sum).
+
+// dequeBenchImpls is every peer plus both Worker flavours; the deque
+// workloads skip the peers that are not deques.
+func dequeBenchImpls() []*bench.Impl {
+	return append(bench.Peers(), xbeamimpl.DequeLIFOImpl(), xbeamimpl.DequeFIFOImpl())
+}
+
 func BenchmarkDequeOwner(b *testing.B) {
-	for _, f := range []struct {
-		name string
-		new  func() *deque.Worker[uint64]
-	}{{"LIFO", deque.NewLIFO[uint64]}, {"FIFO", deque.NewFIFO[uint64]}} {
-		b.Run("impl=xbeam-"+f.name+"/P=1", func(b *testing.B) {
-			b.ReportAllocs()
-			w := f.new()
-			for i := range b.N {
-				w.Push(uint64(i))
-				w.Pop()
-			}
-		})
-	}
-	b.Run("impl=mutex-slice/P=1", func(b *testing.B) {
-		b.ReportAllocs()
-		var mu sync.Mutex
-		var s []uint64
-		for i := range b.N {
-			mu.Lock()
-			s = append(s, uint64(i))
-			mu.Unlock()
-			mu.Lock()
-			s = s[:len(s)-1]
-			mu.Unlock()
-		}
-	})
-	b.Run("impl=chan/P=1", func(b *testing.B) {
-		b.ReportAllocs()
-		c := make(chan uint64, 1024)
-		for i := range b.N {
-			c <- uint64(i)
-			<-c
-		}
-	})
+	bench.Run(b, bench.DequeOwner, dequeBenchImpls(), bench.Ps())
 }
 
-// BenchmarkDequeSteal is BENCHMARKS.md's deque-steal workload: the owner
-// pushes 256 items, then pops until empty, repeatedly, while T thieves loop
-// Steal; every item leaves exactly once. One op is one item moved.
 func BenchmarkDequeSteal(b *testing.B) {
-	maxT := min(16, 2*runtime.GOMAXPROCS(0))
-	for _, f := range []struct {
-		name string
-		new  func() *deque.Worker[uint64]
-	}{{"LIFO", deque.NewLIFO[uint64]}, {"FIFO", deque.NewFIFO[uint64]}} {
-		for _, thieves := range []int{1, 2, 4, 8, 16} {
-			if thieves > maxT {
-				break
-			}
-			benchSteal(b, f.name, f.new, thieves)
-		}
-	}
-}
-
-func benchSteal(b *testing.B, name string, newWorker func() *deque.Worker[uint64], thieves int) {
-	b.Run(fmt.Sprintf("impl=xbeam-%s/T=%d", name, thieves), func(b *testing.B) {
-		b.ReportAllocs()
-		w := newWorker()
-		s := w.Stealer()
-		var stop atomic.Bool
-		var stolen atomic.Int64
-		var wg sync.WaitGroup
-		for range thieves {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n := int64(0)
-				for !stop.Load() {
-					if _, st := s.Steal(); st == deque.Success {
-						n++
-					} else if st == deque.Empty {
-						runtime.Gosched()
-					}
-				}
-				stolen.Add(n)
-			}()
-		}
-		b.ResetTimer()
-		popped := 0
-		for done := 0; done < b.N; {
-			batch := min(256, b.N-done)
-			for i := range batch {
-				w.Push(uint64(i))
-			}
-			for {
-				if _, ok := w.Pop(); !ok {
-					break
-				}
-				popped++
-			}
-			done += batch
-		}
-		b.StopTimer()
-		stop.Store(true)
-		wg.Wait()
-		if got := int64(popped) + stolen.Load(); got != int64(b.N) {
-			b.Fatalf("moved %d items, pushed %d", got, b.N)
-		}
-		b.ReportMetric(float64(stolen.Load())/float64(b.N), "stolen/op")
-	})
+	bench.Run(b, bench.DequeSteal, dequeBenchImpls(), bench.Ps())
 }
 
 // forkJoinN is the fib argument of BenchmarkForkJoin: fib(n) spawns one
@@ -155,6 +73,13 @@ func fibGoroutines(n int) int64 {
 	b := fibGoroutines(n - 2)
 	wg.Wait()
 	return a + b
+}
+
+// fibPool is a pool of worker goroutines that computes fib(n) one task per
+// call: the xbeam scheduler of Example_forkJoin or the chanPool peer.
+type fibPool interface {
+	Fib(n int) int64
+	Close()
 }
 
 // chanPool is the channel-fed worker pool peer: W goroutines receive tasks
@@ -205,10 +130,11 @@ func (p *chanPool) Close() {
 	p.wg.Wait()
 }
 
-// BenchmarkForkJoin is BENCHMARKS.md's fork-join workload: fib(n) with one
-// task per call on W work-stealing workers (the scheduler of
-// Example_forkJoin), against one goroutine per task with a WaitGroup and a
-// channel-fed worker pool. One op is one fib(n); tasks/s is reported.
+// BenchmarkForkJoin runs fib(n) with one task per call on W work-stealing
+// workers (the scheduler of Example_forkJoin), against one goroutine per
+// task with a WaitGroup and a channel-fed worker pool. One op is one fib(n);
+// tasks/s is reported. (BENCHMARKS.md's fork-join workload, a binary task
+// tree on bare deques, is internal/bench's: see internal/bench/xbeamimpl.)
 func BenchmarkForkJoin(b *testing.B) {
 	n := forkJoinN()
 	want := fibSeq(n)
@@ -217,23 +143,27 @@ func BenchmarkForkJoin(b *testing.B) {
 	report := func(b *testing.B) {
 		b.ReportMetric(nodes*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mtasks/s")
 	}
-	ws := []int{1, 2, 4, 8, 16}
-	for _, w := range ws {
-		if w > runtime.GOMAXPROCS(0) {
-			break
-		}
-		b.Run(fmt.Sprintf("impl=xbeam/W=%d", w), func(b *testing.B) {
-			b.ReportAllocs()
-			p := newForkJoinPool(w)
-			defer p.Close()
-			for range b.N {
-				if got := p.Fib(n); got != want {
-					b.Fatalf("fib(%d) = %d, want %d", n, got, want)
-				}
+	// pools runs fib(n) on fresh pools of 1, 2, 4, ... workers, up to
+	// GOMAXPROCS (at most 16), as impl=NAME/W=w.
+	pools := func(name string, newPool func(w int) fibPool) {
+		for _, w := range []int{1, 2, 4, 8, 16} {
+			if w > runtime.GOMAXPROCS(0) {
+				break
 			}
-			report(b)
-		})
+			b.Run(fmt.Sprintf("impl=%s/W=%d", name, w), func(b *testing.B) {
+				b.ReportAllocs()
+				p := newPool(w)
+				defer p.Close()
+				for range b.N {
+					if got := p.Fib(n); got != want {
+						b.Fatalf("fib(%d) = %d, want %d", n, got, want)
+					}
+				}
+				report(b)
+			})
+		}
 	}
+	pools("xbeam", func(w int) fibPool { return newForkJoinPool(w) })
 	b.Run(fmt.Sprintf("impl=goroutine-per-task/W=%d", runtime.GOMAXPROCS(0)), func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
@@ -243,20 +173,5 @@ func BenchmarkForkJoin(b *testing.B) {
 		}
 		report(b)
 	})
-	for _, w := range ws {
-		if w > runtime.GOMAXPROCS(0) {
-			break
-		}
-		b.Run(fmt.Sprintf("impl=chan-pool/W=%d", w), func(b *testing.B) {
-			b.ReportAllocs()
-			p := newChanPool(w)
-			defer p.Close()
-			for range b.N {
-				if got := p.Fib(n); got != want {
-					b.Fatalf("fib(%d) = %d, want %d", n, got, want)
-				}
-			}
-			report(b)
-		})
-	}
+	pools("chan-pool", func(w int) fibPool { return newChanPool(w) })
 }

@@ -16,7 +16,7 @@ import (
 // This file is a complete, small work-stealing fork-join scheduler: the
 // loop of Blumofe and Leiserson ("Scheduling Multithreaded Computations by
 // Work Stealing", JACM 1999) on this package's deques. It computes fib(n)
-// by spawning one task per call, the fork-join workload of BENCHMARKS.md.
+// by spawning one task per call; BenchmarkForkJoin times it.
 //
 // Each worker goroutine owns a LIFO Worker. To find a task it pops its own
 // Worker (newest first: depth-first, cache-warm), then takes a batch from
