@@ -229,8 +229,9 @@ func (q *Injector[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 	g := collector.Pin()
 	head, b, off := q.loadHead()
 	newHead := head
-	var advance uint64
-	if newHead&hasNext == 0 {
+	// The rest of the block, unless the block is also the tail block.
+	advance := min(blockCap-off, maxBatch)
+	if head&hasNext == 0 {
 		tail := q.tailIndex.Load()
 		if head>>shift == tail>>shift {
 			g.Unpin()
@@ -238,13 +239,10 @@ func (q *Injector[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		}
 		if (head>>shift)/lap != (tail>>shift)/lap {
 			newHead |= hasNext
-			advance = min(blockCap-off, maxBatch) // the rest of the block
 		} else {
 			n := (tail - head) >> shift
 			advance = min((n+1)/2, maxBatch) // half of what is there
 		}
-	} else {
-		advance = min(blockCap-off, maxBatch)
 	}
 	newHead += advance << shift
 	// Reserve positions [head, head+advance) with one CAS.
