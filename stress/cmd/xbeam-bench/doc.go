@@ -9,14 +9,16 @@
 //	go run ./stress/cmd/xbeam-bench -list      # the workloads and implementations
 //	go run ./stress/cmd/xbeam-bench -workloads mpmc,mpsc -impls chan,xsync-mpmc,xbeam -p 1,2,4,8
 //
-// The default run takes a few minutes on a 2-core machine (each run stops
-// its producers after -duration, 1.5 s; the progress line on stderr says which
-// run is going and about how long is left).
+// The default run took 59 s as `make bench` on the 2-core machine of
+// docs/benchmarks.md (each run stops its producers after -duration, 1.5 s;
+// the progress line on stderr says which run is going and about how long is
+// left).
 //
 // For the full BENCHMARKS.md scalability matrix (20,000,000 items, P = 1
 // ... 16, mpmc-blocking also at 64, fork-join over 2^25 leaves, producers
 // stopped after 1.5 s), build a static binary and run it on the 16-core
-// machine; it takes about 8 minutes there:
+// machine (how long it takes there was not recorded; the progress line
+// estimates it as it goes):
 //
 //	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o bin/xbeam-bench ./stress/cmd/xbeam-bench
 //	scp bin/xbeam-bench big:  &&  ssh big ./xbeam-bench -preset matrix -out bench-16core

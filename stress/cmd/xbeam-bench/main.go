@@ -42,8 +42,7 @@ type options struct {
 
 // presets are named flag sets; explicit flags override them.
 var presets = map[string]map[string]string{
-	// The full BENCHMARKS.md scalability matrix for a 16-core machine:
-	// about 8 minutes there.
+	// The full BENCHMARKS.md scalability matrix for a 16-core machine.
 	"matrix": {
 		"p":          "1,2,4,8,16",
 		"blocking-p": "64",
@@ -73,7 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	count := fs.Int("count", 1, "runs per cell; the table shows the median")
 	out := fs.String("out", filepath.Join("out", "bench"), "output folder")
 	format := fs.String("format", "svg", "chart format: svg or png")
-	preset := fs.String("preset", "", "a named flag set: matrix (the full BENCHMARKS.md matrix for a 16-core machine, P up to 16, mpmc-blocking also at 64, about 8 minutes there); explicit flags override it")
+	preset := fs.String("preset", "", "a named flag set: matrix (the full BENCHMARKS.md matrix for a 16-core machine, P up to 16, mpmc-blocking also at 64); explicit flags override it")
 	list := fs.Bool("list", false, "list workloads and implementations, then exit")
 	quiet := fs.Bool("q", false, "no progress line")
 	if err := fs.Parse(args); err != nil {
