@@ -7,104 +7,99 @@ import (
 	"github.com/xbeam/xbeam/atomicx"
 )
 
-// bMaxCapacity bounds NewBounded's capacity. Two index rings of 2n words each
-// (n the capacity rounded up to a power of two) come to 32 bytes per item
-// before the values: 2^30 items is already 32 GiB of rings, and anything
-// larger is a bug in the caller, not a queue size.
+// bMaxCapacity bounds NewBounded's capacity: 2^30 slots is already 8 GiB of
+// stamps before the values, and anything larger is a bug in the caller, not a
+// queue size.
 const bMaxCapacity = 1 << 30
 
-// bMinRing is the least n (half the entries of a ring). Nikolaev's threshold
-// argument (3n-1 failed tickets before a dequeuer may report empty) assumes at
-// most n dequeuers in flight at once; a floor of 64 keeps that true for all
-// but heavily oversubscribed programs even when the capacity is tiny, at a
-// cost of 2 KiB of rings. Beyond it a TryPop may report empty while a value
-// is queued; rearm makes sure that the value is not stranded.
-const bMinRing = 64
-
-// Bounded is a lock-free multi-producer multi-consumer FIFO queue of at most
-// Cap() values of type T, with non-blocking TryPush and TryPop and blocking
-// Push and Pop that park.
+// Bounded is a multi-producer multi-consumer FIFO queue of at most Cap()
+// values of type T, with non-blocking TryPush and TryPop and blocking Push
+// and Pop that park.
 //
 // # Algorithm
 //
-// Bounded is Nikolaev's scalable circular queue (R. Nikolaev, "A Scalable,
-// Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC 2019; full
-// version arXiv:1908.04511): the SCQ ring of indices, with its entry layout
-// (cycle, IsSafe, index), its threshold and catchup, used twice as in the
-// paper's queue of arbitrary data: the values live in a fixed array, and two
-// index rings say which array slots are free (fq, initially holding every
-// index) and which hold values, in FIFO order (aq, initially empty).
+// Bounded is a ring of Cap() slots, each a value and a stamp, with a head
+// position for consumers and a tail position for producers: Vyukov's bounded
+// MPMC queue (D. Vyukov, "Bounded MPMC queue", 1024cores.net, 2010), with
+// the lap-and-index positions of crossbeam's ArrayQueue (which make any
+// capacity exact, not only powers of two), changed in one respect: a
+// position is claimed by a CAS on its slot's stamp, not on head or tail, and
+// head and tail only follow the claims. A position p is a lap number and an
+// index below Cap(); a slot's stamp says where in its cycle the slot is:
 //
-//	TryPush(v): i := fq.dequeue() (none: full); data[i] = v; aq.enqueue(i)
-//	TryPop():   i := aq.dequeue() (none: empty); v := data[i]; fq.enqueue(i)
+//	p        free for the push at p
+//	p|busy   claimed by the push at p, which is storing its value
+//	p+1      holds the value pushed at p
+//	p+1|busy claimed by the pop at p, which is copying the value out
+//	p+lap    free for the push one lap later
 //
-// Each ring claims a position with a fetch-and-add on its head or tail, never
-// with a CAS loop on a shared word: the paper's reason to expect it to hold
-// its throughput as goroutines are added, where CAS-claim rings (Vyukov's
-// bounded queue, as in crossbeam's ArrayQueue and xsync's MPMCQueue)
-// collapse. Measured, this implementation does not deliver that yet: an item
-// costs about eight atomic read-modify-writes over two rings and writes to
-// about four cache lines that the other side polls, and it is slower than a
-// buffered channel on the machines in docs/benchmarks.md. Every atomic is a
-// single word; there is no double-width CAS. A ring has 2n entries for at most
-// n indices, so an enqueue into it always finds a usable entry within a few
-// tickets and never reports full; fullness is fq running out of indices.
-// Dequeuers never wait for a slow enqueuer: one that arrives first at an entry
-// marks it so that the enqueuer gives the ticket up and takes another (the
-// cycle and IsSafe fields of an entry), and a per-ring threshold (3n-1) bounds
-// how far a dequeuer runs through an empty ring before it reports empty, which
-// is what makes a failed TryPop cheap and keeps dequeuers from livelocking.
+// A push reads tail t, finds stamp t in t's slot, claims the slot by a CAS
+// to t|busy, moves tail on from t by a CAS, stores its value, and stores the
+// stamp t+1. A pop reads head h, finds stamp h+1, claims by a CAS to
+// h+1|busy, copies the value out, stores h+lap, and then moves head on. So
+// head and tail may lag one position behind the claims; an operation that
+// finds the slot at head or tail already claimed moves the position on
+// itself before it retries (a CAS that fails harmlessly if the owner, or
+// another helper, got there first).
 //
-// Two changes to the paper's dequeue, both for Go's unbounded number of
-// goroutines: a dequeuer compares head and tail before it claims a ticket
-// (an empty ring costs loads, not a ticket, a marked entry and a catchup),
-// and the dequeuer that runs the threshold below zero checks that no
-// published index is waiting (rearm), because the paper's bound assumes at
-// most n dequeuers in flight.
+// Why claim on the slot: in Vyukov's queue a pop that finds its slot not yet
+// written must read tail to tell an empty queue from a push that has claimed
+// the position and not yet written it (the crossbeam form), or report empty
+// in both cases and lose linearizability (Vyukov's original, xsync's
+// MPMCQueue). Here the stamp alone tells: p means no push has claimed p, so
+// tail was at p when the stamp was read and the queue was empty; p-lap+1 at a
+// push's slot means no pop has claimed the value one lap back, so head was a
+// lap behind and the queue was full. So a pop never reads tail and a push
+// never reads head: the only lines one side writes and the other reads are
+// the slots themselves, which is what decides the throughput on the
+// machines in docs/benchmarks.md. The cost is a second CAS per operation, on
+// a line its own side already holds.
 //
-// Close is LSCQ's finalization of a ring (same paper) applied to aq: one atomic
-// Or sets a closed bit in aq's tail, and every enqueue learns from the very
-// fetch-and-add that gives it a ticket whether the queue was already closed.
-// A push that got its ticket before the Or finishes (its value stays
-// poppable); a push that gets one after fails and puts its index back into
-// fq, so its value was never enqueued. A pop reports closed only after its
-// head has passed every ticket handed out by then, so that no push from before
-// Close can still complete behind it.
+// Why not a fetch-and-add ring: issue 5 and Nikolaev's SCQ (DISC 2019)
+// suggest that claiming with a fetch-and-add on head or tail scales where a
+// CAS loop collapses. This package shipped SCQ (two index rings over a value
+// array, about eight atomic read-modify-writes per item) until commit
+// 429ef43. Measured side by side on two cores it moved 2-7x fewer items
+// per second than this ring, and on the 16-core machine of
+// docs/benchmarks.md it was no faster than xsync's MPMCQueue, a CAS-claim
+// ring, at any P from 1 to 16. A lost CAS backs off (atomicx.Backoff.Spin)
+// before it retries.
 //
-// The capacity is not rounded: Cap() returns exactly the capacity given to
-// NewBounded and the queue is full at exactly Cap() values. The rings are
-// sized to a power of two (2n entries each, n >= Cap() and n >= 64).
+// Close sets a mark bit in tail, which makes every later CAS on tail fail. A
+// push that has claimed position t and then cannot move tail on from t
+// because tail reads t|mark knows that Close came before tail passed t: it
+// puts the stamp back to t and fails, before it has written anything. Every
+// push at a position below the marked tail succeeds. A pop reports closed
+// once head has reached the marked tail.
 //
 // # Progress and waiting
 //
-// TryPush and TryPop are lock-free and never wait for another goroutine: if
-// they cannot complete at once they report false, and nothing they touched is
-// left stranded. Push and Pop call them, spin briefly, and then park on an
-// event count (internal/eventcount) until a pop makes room or a push brings a
-// value, Close is called, or their context is done. Waiting costs the Try
-// paths one atomic load per call (the event count's waiter word) while nobody
-// waits.
+// TryPush and TryPop never wait for the queue to change: a full queue makes
+// TryPush return false, an empty one makes TryPop return false, at once. The
+// one thing they wait for is an operation that has already claimed the slot
+// they need and is copying a value in or out: a pop that finds the push at
+// its position between claim and publication, or a push that finds the pop
+// one lap back between claim and release. That window is a few
+// instructions with no call that can block, so in Go it ends as soon as the
+// goroutine in it runs again; the waiter spins, then yields to let it run.
+// Waiting there instead of reporting "empty" or "full" is what keeps every
+// result linearizable (crossbeam makes the same choice). In the strict sense
+// of progress guarantees Bounded is therefore not lock-free: a goroutine
+// stopped forever inside that window would stop the queue at its slot.
 //
-// # Linearizability and its one relaxation
+// Push and Pop call the Try paths, spin briefly, and then park on an event
+// count (internal/eventcount) until a pop makes room or a push brings a value,
+// Close is called, or their context is done. Waiting costs the Try paths one
+// atomic load per call (the event count's waiter word) while nobody waits.
 //
-// Every successful operation and every failed TryPop takes effect at one
-// instant inside the call (the SCQ proof, extended to Close above; for a
-// failed TryPop the proof assumes that at most n pops are in flight at once,
-// n being Cap() rounded up to a power of two and at least 64: beyond that a
-// TryPop may report empty while a value is queued, but the value is found by
-// the next pop and never stranded).
+// # Linearizability
 //
-// A failed TryPush is the exception: a pop takes a value out at one instant
-// (its claim on aq) but hands the value's slot back to fq a few instructions
-// later, and a push that finds fq empty in between reports full although
-// Cap()-1 values are queued. The same holds while a concurrent push holds the
-// last free slot between its two steps, or holds it and then fails because
-// Close came between them. Every bounded ring that gives a slot back only
-// after the value has been copied out shares this (Vyukov's, crossbeam's
-// ArrayQueue); avoiding it would need a push to wait for the pop, which
-// TryPush must never do. Without concurrent operations the queue is full at
-// exactly Cap() values. Blocking Push is not affected in its result: it waits
-// and retries.
+// Every operation, successful or not, takes effect at one instant inside the
+// call: a push or pop at the CAS that claims its slot; a failed TryPush at
+// its load of a stamp that still held the value one lap back; a failed
+// TryPop at its load of a stamp that no push had claimed; a push failed by
+// Close at its load of the marked tail; Close at the Or of the mark. The
+// queue is full at exactly Cap() values, concurrency or not.
 //
 // A Bounded must not be copied after first use. All methods are safe for
 // concurrent use.
@@ -120,23 +115,31 @@ type Bounded[T any] struct {
 
 	// Read-only after NewBounded.
 	//
-	// data[i] is owned by whoever holds index i: fq (nobody touches it), a
-	// push between fq.dequeue and aq.enqueue (writes it), aq (nobody touches
-	// it) or a pop between aq.dequeue and fq.enqueue (reads and zeroes it).
-	// The index moves between owners only through the rings' atomics, which
-	// hand data[i] over with it. len(data) is the capacity.
-	data []T
+	// slots[i] serves the positions whose index is i. Its val is owned by
+	// the push that has claimed it (writes val), then by nobody until a
+	// pop claims it (reads and zeroes val); the stamp transitions hand it
+	// over. len(slots) is the capacity.
+	slots []bSlot[T]
+	// markBit is the least power of two above the capacity. In a position
+	// the bits below it are the index and the bits above oneLap-1 the lap;
+	// the bit itself is Close's mark in tail and the busy bit in a stamp.
+	markBit uint64
+	// oneLap is 2*markBit: what a position gains when its index wraps.
+	oneLap uint64
+	_      atomicx.Pad
 
-	// closing is set to 1 by Close just before it sets aq's closed bit; never
-	// cleared. It is read by every TryPush and by every failed TryPop, so it
-	// lives on a line that is written once: 0 proves that aq's tail was not
-	// closed yet when it was read, and 1 sends the caller to aq's tail for the
-	// authoritative bit.
-	closing u32
-	_       atomicx.Pad
-
-	aq bRing // allocated indices, oldest value first; its tail carries the closed bit
-	fq bRing // free indices; never closed
+	// head is the position of the oldest value not yet claimed by a pop,
+	// or the one before it while the pop that claimed that one has not yet
+	// moved head on (any pop that sees the claim moves it). Only pops read
+	// or write it, and Len.
+	head u64
+	_    atomicx.Pad
+	// tail is the same for pushes (the first position not claimed by a
+	// push, or one before), plus markBit once Close has run (never
+	// cleared). Only pushes, Close, Len and a Pop that found the queue
+	// empty read it.
+	tail u64
+	_    atomicx.Pad
 
 	// notEmpty parks Pop; notified (one waiter) after each successful push,
 	// all on Close. notFull parks Push; notified after each successful pop,
@@ -147,22 +150,21 @@ type Bounded[T any] struct {
 	_        atomicx.Pad
 }
 
+// bSlot is one cell of the ring: the value, and the stamp that says which
+// position may use it next and whether an operation holds it (see Bounded).
+// The stamp is atomic because it is where pushes and pops claim positions
+// (CAS), and where a value or an emptied slot is handed from one side to
+// the other (a store after the value, a load before it).
+type bSlot[T any] struct {
+	stamp u64
+	val   T
+}
+
 // bNoCopy makes go vet's copylocks check report copies of a Bounded.
 type bNoCopy struct{}
 
 func (*bNoCopy) Lock()   {}
 func (*bNoCopy) Unlock() {}
-
-// Counter words: head and tail of a ring advance by bTicket per ticket, and
-// bit 0 of aq's tail is the closed bit. A counter c therefore reads, from
-// the least significant bit: the closed bit, log2(2n) bits of ticket position
-// in the ring, and the ring cycle above them. An entry keeps the cycle in the
-// same bits (see bRing), so cycles compare by or-ing both words with
-// cycMask.
-const (
-	bClosed uint64 = 1
-	bTicket uint64 = 2
-)
 
 // bStatus is the outcome of a push or pop attempt.
 type bStatus uint8
@@ -174,365 +176,178 @@ const (
 	bDone          // push: closed; pop: closed and drained
 )
 
-// bRing is one SCQ ring of 2n single-word entries carrying indices below n
-// (Nikolaev, DISC 2019: SCQ's enqueue and dequeue, with LSCQ's finalization
-// of the tail).
-//
-// An entry word is, from the least significant bit: the index (log2(2n)
-// bits; all ones, bottom, means no index: ⊥), IsSafe (the bit above), and
-// the cycle of the ticket that last wrote it (the rest). An entry
-// with index ⊥ and a cycle older than a ticket's is usable by that ticket's
-// enqueuer if it is safe or no dequeuer has gone past the ticket yet; a
-// dequeuer arriving first at an entry whose enqueuer has not come bumps the
-// cycle to its own (the enqueuer then gives up that ticket) or, if the entry
-// still holds an older value, clears IsSafe.
-type bRing struct {
-	// Read-only after init.
-	entries []atomicx.Uint64 // 2n entries; ticket position i uses entries[i]
-	mask    uint64           // 2n-1: ticket position within the ring
-	bottom  uint64           // 2n-1: the index field when it holds ⊥
-	safe    uint64           // 2n: the IsSafe bit
-	cycMask uint64           // 4n-1: or-ed into a counter or entry leaves only its cycle
-	// Consecutive tickets use consecutive entries (no cache_remap scatter as
-	// in the paper's code): of the two rings, one is always far from both
-	// ends (aq when the queue is near full, fq when it is near empty), and
-	// there contiguous entries let one cache-line transfer carry 16 entries
-	// written long before instead of one. On this repository's 2-core
-	// benchmarks the scatter cost more in those misses than it saved in false
-	// sharing between goroutines claiming adjacent tickets.
-	threshMax int64 // 3n-1
-	_         atomicx.Pad
-
-	// head is the next dequeue ticket (counter units). Each dequeuer claims
-	// one ticket with a fetch-and-add; catchup never moves it.
-	head atomicx.Uint64
-	_    atomicx.Pad
-	// tail is the next enqueue ticket, plus the closed bit (aq only).
-	// Enqueuers claim tickets with a fetch-and-add; a dequeuer that finds the
-	// ring empty moves it up to head (catchup) so that tail never lags
-	// behind head for long.
-	tail atomicx.Uint64
-	_    atomicx.Pad
-	// threshold is the number of further failed tickets a dequeuer may spend
-	// before the ring must be empty: every successful enqueue resets it to
-	// 3n-1, every failed dequeue ticket decrements it, and a dequeuer that
-	// reads it negative reports empty without touching head. Nikolaev's
-	// bound: a value enqueued is found within 3n-1 failed tickets (with at
-	// most n dequeuers in flight; rearm covers the rest), so a negative
-	// threshold means the ring was empty.
-	threshold atomicx.Int64
-	_         atomicx.Pad
-}
-
-// init sets r up as a ring of 2n entries whose head starts at start, holding
-// the indices of fill (first fill[0]) in FIFO order.
-func (r *bRing) init(n uint64, start uint64, fill []uint64) {
-	size := 2 * n
-	r.entries = make([]atomicx.Uint64, size)
-	r.mask = size - 1
-	r.bottom = size - 1
-	r.safe = size
-	r.cycMask = 2*size - 1
-	r.threshMax = int64(3*n - 1)
-	for i := uint64(0); i < size; i++ {
-		c := start + i*bTicket
-		if i < uint64(len(fill)) {
-			// Written by ticket c: its cycle, safe, the index.
-			r.slot(c).Store((c &^ r.cycMask) | r.safe | fill[i])
-		} else {
-			// Empty, one cycle behind ticket c, so that c may use it.
-			r.slot(c).Store(((c &^ r.cycMask) - 2*size) | r.safe | r.bottom)
-		}
-	}
-	r.head.Store(start)
-	r.tail.Store(start + uint64(len(fill))*bTicket)
-	if len(fill) > 0 {
-		r.threshold.Store(r.threshMax)
-	} else {
-		r.threshold.Store(-1)
-	}
-}
-
-// slot returns the entry of the ticket in counter c.
-func (r *bRing) slot(c uint64) *atomicx.Uint64 {
-	return &r.entries[(c>>1)&r.mask]
-}
-
-// bDiff compares two counters or cycles modulo 2^64: negative if a is before b.
-func bDiff(a, b uint64) int64 { return int64(a - b) }
-
-// enqueue appends idx to the ring. It fails only if it draws a ticket from a
-// closed tail: then idx was not enqueued. It never waits: a ticket whose entry
-// it cannot use is given up for the next one, and since at most n indices
-// live in 2n entries, a usable entry comes within a few tickets (Nikolaev's
-// argument for SCQ).
-func (r *bRing) enqueue(idx uint64) bool {
-	for {
-		// The fetch-and-add claims ticket c for this enqueuer alone and, for
-		// aq, reads the closed bit in the same atomic step, so that a Close
-		// either precedes the claim (we fail) or follows it (we may succeed).
-		c := r.tail.Add(bTicket) - bTicket
-		if c&bClosed != 0 {
-			return false
-		}
-		e := r.slot(c)
-		cyc := c | r.cycMask
-		// Fast path: the entry is in the state the dequeuer of the previous
-		// cycle leaves it in (that cycle, safe, ⊥), which the checks below
-		// would accept. Trying the CAS on that guess first makes the
-		// claim of the line a single exclusive request; loading first would
-		// take the line shared and then upgrade it, two transfers when a
-		// spinning dequeuer keeps reading the entry. Like the CAS below, a
-		// successful one publishes idx to the dequeuer of ticket c; a failed
-		// guess changes nothing and falls through to the general loop.
-		if e.CompareAndSwap((c&^r.cycMask)-(r.cycMask+1)|r.safe|r.bottom, (c&^r.cycMask)|r.safe|idx) {
-			r.resetThreshold()
-			return true
-		}
-		for {
-			ent := e.Load()
-			if bDiff(ent|r.cycMask, cyc) >= 0 || ent&r.bottom != r.bottom {
-				break // a dequeuer of this cycle passed, or an older value is still there
-			}
-			// An unsafe entry is usable only if no dequeuer has taken our
-			// ticket yet (head <= c): that dequeuer will then find our value.
-			if ent&r.safe == 0 && bDiff(r.head.Load(), c) > 0 {
-				break
-			}
-			// The CAS publishes idx (and, through it, the data slot the
-			// caller filled) to the dequeuer of ticket c; it fails if that
-			// dequeuer marked the entry first, and we look again.
-			if e.CompareAndSwap(ent, (c&^r.cycMask)|r.safe|idx) {
-				r.resetThreshold()
-				return true
-			}
-		}
-	}
-}
-
-// resetThreshold tells dequeuers that the ring is not empty any more; called
-// after each successful enqueue. It writes the shared word only when it is
-// not at its maximum already, so that enqueues into a ring whose dequeuers do
-// not fail leave its cache line shared rather than bouncing it.
-func (r *bRing) resetThreshold() {
-	if r.threshold.Load() != r.threshMax {
-		r.threshold.Store(r.threshMax)
-	}
-}
-
-// dequeue removes and returns the oldest index, or reports false if the ring
-// is empty. It never waits. If drain is false it first trusts the threshold
-// (one load when the ring is empty) and gives up when the threshold runs out;
-// if drain is true it ignores the threshold and runs its head up to the tail,
-// which Close needs (see Bounded's doc) and which terminates because a closed
-// tail stops growing.
-func (r *bRing) dequeue(drain bool) (uint64, bool) {
-	if !drain {
-		if r.threshold.Load() < 0 {
-			return 0, false // the ring was empty (see rearm for why this holds)
-		}
-		// An index published at head's ticket proves the ring non-empty
-		// (the common case of a busy queue, and that entry's line is about
-		// to be needed anyway). Otherwise, if no ticket at or past head has
-		// been handed to an enqueuer, the ring was empty at the instant of
-		// the tail load (head only grows). Checking before the fetch-and-add
-		// keeps a dequeuer that spins on an empty ring from burning tickets,
-		// marking the entry of the next enqueue (which then has to retry)
-		// and dragging the tail along with catchup.
-		h := r.head.Load()
-		if r.slot(h).Load()|r.cycMask != h|r.cycMask && bDiff(r.tail.Load()&^bClosed, h) <= 0 {
-			return 0, false
-		}
-	}
-	for {
-		// The fetch-and-add claims ticket h for this dequeuer alone.
-		h := r.head.Add(bTicket) - bTicket
-		e := r.slot(h)
-		cyc := h | r.cycMask
-		for {
-			ent := e.Load()
-			ecyc := ent | r.cycMask
-			if ecyc == cyc {
-				// The enqueuer of ticket h published an index here; only we
-				// hold ticket h. The Or consumes it (index := ⊥) and hands
-				// the index, with its data slot, to us.
-				e.Or(r.bottom)
-				return ent & r.bottom, true
-			}
-			if bDiff(ecyc, cyc) > 0 {
-				break // the ring moved past our cycle while we were away
-			}
-			// Our enqueuer has not come. Mark the entry so that it cannot
-			// use ticket h any more: an empty entry moves to our cycle; an
-			// entry still holding an older value becomes unsafe.
-			var next uint64
-			if ent&r.bottom == r.bottom {
-				next = (h &^ r.cycMask) | (ent & r.safe) | r.bottom
-			} else {
-				next = ent &^ r.safe
-			}
-			if next == ent || e.CompareAndSwap(ent, next) {
-				break
-			}
-		}
-		t := r.tail.Load()
-		if bDiff(t&^bClosed, h+bTicket) <= 0 {
-			// Nothing was enqueued behind us: the ring is empty. Let the
-			// tail catch up so that the enqueuers' next tickets are fresh.
-			r.catchup(t, h+bTicket)
-			if !drain && r.threshold.Add(-1) == -1 {
-				r.rearm()
-			}
-			return 0, false
-		}
-		if !drain {
-			if th := r.threshold.Add(-1); th < 0 && (th != -1 || !r.rearm()) {
-				return 0, false
-			}
-		}
-	}
-}
-
-// rearm is called by the dequeuer whose decrement took the threshold from 0
-// to -1. Nikolaev's bound (a value is found within 3n-1 failed tickets after
-// the enqueue that reset the threshold) assumes at most n dequeuers in
-// flight; more of them, holding tickets from before that enqueue, can each
-// fail once afterwards and run the threshold below zero while the value is
-// still there, and then every dequeue would report empty without looking:
-// the value would be stranded. So the dequeuer that crosses zero looks at the
-// tickets between head and tail itself and, if one holds a published index
-// that no dequeuer has claimed yet, resets the threshold and reports true.
-//
-// Why this is enough: consider the last crossing. An index published before
-// it is seen by the crosser's scan unless a dequeuer already claimed it; an
-// index published after it is followed by its enqueuer's load of the
-// threshold, which then reads a negative value and resets it. Either way the
-// threshold does not stay negative while an index waits.
-func (r *bRing) rearm() bool {
-	h := r.head.Load()
-	t := r.tail.Load() &^ bClosed
-	for c, k := h, 0; bDiff(t, c) > 0 && k < len(r.entries); c, k = c+bTicket, k+1 {
-		if ent := r.slot(c).Load(); ent|r.cycMask == c|r.cycMask && ent&r.bottom != r.bottom {
-			r.threshold.Store(r.threshMax)
-			return true
-		}
-	}
-	return false
-}
-
-// catchup moves the tail up to head when dequeuers have overtaken it,
-// keeping the closed bit.
-func (r *bRing) catchup(tail, head uint64) {
-	for !r.tail.CompareAndSwap(tail, head|tail&bClosed) {
-		head = r.head.Load()
-		tail = r.tail.Load()
-		if bDiff(tail&^bClosed, head) >= 0 {
-			return
-		}
-	}
-}
-
 // NewBounded returns an empty queue that holds at most capacity values.
-// The capacity is exact (Cap returns it); memory is about capacity values
-// plus 32 bytes per value rounded up to a power of two. NewBounded panics if
-// capacity is less than 1 or more than 2^30.
+// The capacity is exact (Cap returns it); memory is one value and one 8-byte
+// stamp per unit of capacity. NewBounded panics if capacity is less than 1
+// or more than 2^30.
 func NewBounded[T any](capacity int) *Bounded[T] {
 	return newBoundedAt[T](capacity, 0)
 }
 
-// newBoundedAt is NewBounded with every ring counter starting at start
-// (counter units: twice a ticket), so that tests can put the wrap-around of
-// the 64-bit counters, and of the ring cycles, inside a short run.
-func newBoundedAt[T any](capacity int, start uint64) *Bounded[T] {
+// newBoundedAt is NewBounded with head and tail starting at lap startLap
+// (wrapping), so that tests can put the wrap-around of the 64-bit positions
+// inside a short run.
+func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 	if capacity < 1 {
 		panic("queue: capacity must be at least 1")
 	}
 	if capacity > bMaxCapacity {
 		panic("queue: capacity must be at most 1<<30")
 	}
-	start &^= bClosed
-	// n: the next power of two >= capacity, and at least bMinRing.
-	n := max(uint64(1)<<bits.Len64(uint64(capacity)-1), bMinRing)
-	q := &Bounded[T]{data: make([]T, capacity)}
-	// fq starts with every index in order, so that consecutive pushes fill
-	// consecutive data slots (and, FIFO, keep doing so): a pop far behind
-	// the pushes then finds several values on each cache line it fetches.
-	free := make([]uint64, capacity)
-	for i := range free {
-		free[i] = uint64(i)
+	markBit := uint64(1) << bits.Len64(uint64(capacity))
+	q := &Bounded[T]{
+		slots:   make([]bSlot[T], capacity),
+		markBit: markBit,
+		oneLap:  2 * markBit,
 	}
-	q.fq.init(n, start, free)
-	q.aq.init(n, start, nil)
+	start := startLap * q.oneLap
+	for i := range q.slots {
+		q.slots[i].stamp.Store(start + uint64(i))
+	}
+	q.head.Store(start)
+	q.tail.Store(start)
 	return q
 }
 
+// next returns the position after p (p unmarked): the next index, or index 0
+// of the next lap.
+func (q *Bounded[T]) next(p uint64) uint64 {
+	if p&(q.markBit-1)+1 < uint64(len(q.slots)) {
+		return p + 1
+	}
+	return p&^(q.oneLap-1) + q.oneLap
+}
+
 // TryPush appends v to the queue if there is room and reports whether it did.
-// It reports false if the queue is full or closed; while other pushes and
-// pops are in flight it may also report false with a slot about to be freed
-// (see Bounded). It never waits. It is safe for concurrent use.
+// It reports false if the queue is full or closed. It never waits for room;
+// it may wait for a pop that has already taken the value in its slot to
+// finish copying it out (see Bounded). It is safe for concurrent use.
 func (q *Bounded[T]) TryPush(v T) bool {
 	return q.push(v) == bOK
 }
 
-// push is one attempt to append v.
+// push is one attempt to append v: bOK, bFull or bDone (closed).
 func (q *Bounded[T]) push(v T) bStatus {
-	if q.closing.Load() != 0 && q.aq.tail.Load()&bClosed != 0 {
-		// Closed: fail before drawing aq tickets, so that a closed tail
-		// stops growing and a draining pop reaches it.
-		return bDone
+	var bo atomicx.Backoff
+	busy := q.markBit
+	t := q.tail.Load()
+	for t&q.markBit == 0 {
+		s := &q.slots[t&(q.markBit-1)]
+		switch st := s.stamp.Load(); st {
+		case t:
+			// Free for position t: the CAS claims it for us alone.
+			if !s.stamp.CompareAndSwap(t, t|busy) {
+				bo.Spin()
+				break
+			}
+			if !q.tail.CompareAndSwap(t, q.next(t)) {
+				// Another push moved tail on for us, or Close marked it.
+				// Marked at t means Close came before tail passed t: give
+				// the slot back untouched and fail.
+				if nt := q.tail.Load(); nt == t|q.markBit {
+					s.stamp.Store(t)
+					return bDone
+				}
+			}
+			s.val = v
+			// Publishes v to the pop at t.
+			s.stamp.Store(t + 1)
+			q.notEmpty.NotifyOne()
+			return bOK
+		case t - q.oneLap + 1, (t - q.oneLap) | busy:
+			// The push one lap back has claimed the slot (and may have
+			// stored its value) and no pop has claimed it: head was a lap
+			// behind t at this load, and the queue full.
+			return bFull
+		case (t - q.oneLap + 1) | busy:
+			// A pop has claimed that value and is copying it out.
+			q.pushWait(&bo)
+		default:
+			// The slot has moved past position t: a push has claimed t and
+			// not yet moved tail on. Do it for it; the CAS fails
+			// harmlessly if it did, if t is stale, or if Close marked tail.
+			q.tail.CompareAndSwap(t, q.next(t))
+		}
+		t = q.tail.Load()
 	}
-	i, ok := q.fq.dequeue(false)
-	if !ok {
-		return bFull
-	}
-	q.data[i] = v
-	if !q.aq.enqueue(i) {
-		// Closed before our ticket: v was never enqueued. Give the slot back.
-		var zero T
-		q.data[i] = zero
-		q.fq.enqueue(i)
-		return bDone
-	}
-	q.notEmpty.NotifyOne()
-	return bOK
+	return bDone
 }
 
+// pushWait backs off while a pop in flight empties the slot a push needs. It
+// is kept out of line so that the fast path stays small.
+//
+//go:noinline
+func (q *Bounded[T]) pushWait(bo *atomicx.Backoff) { bo.Snooze() }
+
 // TryPop removes and returns the oldest value and true, or reports false if
-// the queue is empty (closed or not). It never waits. It is safe for
-// concurrent use.
+// the queue is empty (closed or not). It never waits for a value; it may wait
+// for a push that has already claimed the oldest position to finish storing
+// its value (see Bounded). It is safe for concurrent use.
 func (q *Bounded[T]) TryPop() (T, bool) {
-	v, st := q.pop()
+	v, st := q.pop(false)
 	return v, st == bOK
 }
 
-// pop is one attempt to take the oldest value: bOK, bEmpty, or bDone
-// (closed and drained).
-func (q *Bounded[T]) pop() (v T, st bStatus) {
-	i, ok := q.aq.dequeue(false)
-	if !ok {
-		// closing == 0, read after the ring was found empty, proves that
-		// Close's Or had not happened then: the empty result stands.
-		if q.closing.Load() == 0 || q.aq.tail.Load()&bClosed == 0 {
+// pop is one attempt to take the oldest value: bOK or bEmpty, or, if done is
+// true, bDone instead of bEmpty when the queue is closed and drained (which
+// costs a load of tail that TryPop does without).
+func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
+	var bo atomicx.Backoff
+	busy := q.markBit
+	h := q.head.Load()
+	for {
+		s := &q.slots[h&(q.markBit-1)]
+		switch st := s.stamp.Load(); st {
+		case h + 1:
+			// The value pushed at h: the CAS claims it for us alone.
+			if !s.stamp.CompareAndSwap(h+1, (h+1)|busy) {
+				bo.Spin()
+				break
+			}
+			v = s.val
+			var zero T
+			s.val = zero // drop the reference for the collector
+			// Hands the slot to the push one lap later, then moves head
+			// on (unless another pop has done it for us).
+			s.stamp.Store(h + q.oneLap)
+			q.head.CompareAndSwap(h, q.next(h))
+			q.notFull.NotifyOne()
+			return v, bOK
+		case h, (h - q.oneLap + 1) | busy:
+			// No push has claimed h: the slot is free for it, or still
+			// held by the pop one lap back (which another pop has moved
+			// head past). So tail was at h at this load (head <= tail,
+			// and head was at h: it had passed h otherwise, and the slot
+			// with it), and the queue was empty.
+			if done && q.drained() {
+				return v, bDone
+			}
 			return v, bEmpty
+		case h | busy:
+			// A push has claimed h and is storing its value.
+			q.popWait(&bo)
+		default:
+			// The slot has moved past position h: a pop has claimed h (and
+			// may have released the slot since) but not yet moved head on.
+			// Do it for it; if h is stale, the CAS fails and we reload.
+			q.head.CompareAndSwap(h, q.next(h))
 		}
-		// Closed: a push that drew its ticket before Close may still be
-		// writing it, and must not complete behind an empty report. Run
-		// the head up to the (closed, no longer growing) tail: every such
-		// ticket is then either ours to take or marked so that its push
-		// fails.
-		if i, ok = q.aq.dequeue(true); !ok {
-			return v, bDone
-		}
+		h = q.head.Load()
 	}
-	v = q.data[i]
-	var zero T
-	q.data[i] = zero // drop references for the collector
-	// The index goes back to fq only after we are done with data[i]: the
-	// enqueue hands the slot to the next push.
-	q.fq.enqueue(i)
-	q.notFull.NotifyOne()
-	return v, bOK
 }
+
+// drained reports whether the queue is closed and every value pushed before
+// Close has been claimed by a pop.
+func (q *Bounded[T]) drained() bool {
+	t := q.tail.Load()
+	return t&q.markBit != 0 && q.head.Load() == t&^q.markBit
+}
+
+// popWait backs off while a push in flight fills the slot a pop needs. It is
+// kept out of line so that the fast path stays small.
+//
+//go:noinline
+func (q *Bounded[T]) popWait(bo *atomicx.Backoff) { bo.Snooze() }
 
 // Push appends v, waiting while the queue is full. It returns nil once v is
 // enqueued, ErrClosed if the queue is closed (v was not enqueued), or
@@ -588,7 +403,7 @@ func (q *Bounded[T]) pushSlow(ctx context.Context, v T) error {
 // available, Pop returns it even if ctx is already done. A waiting Pop spins
 // briefly and then parks without using CPU. It is safe for concurrent use.
 func (q *Bounded[T]) Pop(ctx context.Context) (T, error) {
-	v, st := q.pop()
+	v, st := q.pop(true)
 	if st == bOK {
 		return v, nil
 	}
@@ -610,7 +425,7 @@ func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
 			w := q.notEmpty.Prepare()
 			// Re-check after announcing ourselves: a push that publishes a
 			// value from now on sees us in notEmpty and wakes us.
-			switch v, st := q.pop(); st {
+			switch v, st := q.pop(true); st {
 			case bOK:
 				q.notEmpty.Cancel(w)
 				return v, nil
@@ -622,7 +437,9 @@ func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
 				return v, err
 			}
 		}
-		switch v, st := q.pop(); st {
+		// While spinning, leave tail alone (the producers' line); once
+		// parked and woken, look for Close too.
+		switch v, st := q.pop(bo.ShouldPark()); st {
 		case bOK:
 			return v, nil
 		case bDone:
@@ -638,31 +455,36 @@ func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
 // poppable, or fails, and its value was never enqueued. Close is idempotent
 // and safe for concurrent use.
 func (q *Bounded[T]) Close() {
-	// closing first: a pop that reads closing == 0 knows the Or below has not
-	// happened yet.
-	q.closing.Store(1)
-	// The linearization point of Close: every aq ticket drawn after this
-	// carries the closed bit.
-	q.aq.tail.Or(bClosed)
+	// The linearization point of Close: tail can no longer be moved on, so
+	// no push can succeed at or beyond its position.
+	q.tail.Or(q.markBit)
 	q.notEmpty.NotifyAll()
 	q.notFull.NotifyAll()
 }
 
 // Len returns the number of values in the queue. It is exact when no push or
 // pop is running concurrently, and otherwise some value between 0 and Cap().
-// It reads every entry of one ring (2n words, n = Cap() rounded up to a power
-// of two), so it is meant for monitoring, not for a hot loop. It is safe for
-// concurrent use.
+// It is safe for concurrent use.
 func (q *Bounded[T]) Len() int {
-	n := 0
-	for i := range q.aq.entries {
-		if q.aq.entries[i].Load()&q.aq.bottom != q.aq.bottom {
-			n++
+	n := int64(len(q.slots))
+	shift := bits.TrailingZeros64(q.oneLap)
+	for tries := 0; ; tries++ {
+		t := q.tail.Load()
+		h := q.head.Load()
+		// tail unchanged across the head load: the pair is a snapshot of
+		// one instant. Under heavy pushing, settle after a few tries for
+		// the last pair, clamped.
+		if q.tail.Load() != t && tries < 8 {
+			continue
 		}
+		t &^= q.markBit
+		// The lap difference, modulo 2^64 like the positions themselves.
+		laps := int64(t&^(q.oneLap-1)-h&^(q.oneLap-1)) >> shift
+		d := laps*n + int64(t&(q.markBit-1)) - int64(h&(q.markBit-1))
+		return int(min(max(d, 0), n))
 	}
-	return min(n, len(q.data))
 }
 
 // Cap returns the capacity given to NewBounded: the queue is full at exactly
 // Cap() values. It is safe for concurrent use.
-func (q *Bounded[T]) Cap() int { return len(q.data) }
+func (q *Bounded[T]) Cap() int { return len(q.slots) }

@@ -9,8 +9,8 @@ import (
 
 // FuzzBounded replays fuzz input as a sequence of TryPush and TryPop calls
 // (decoded by stress.FuzzQueue) against a Bounded and the sequential model.
-// The first byte picks the capacity (1 to 16), the second the start of the
-// ring counters (see boundedStarts), so that the fuzzer also explores the
+// The first byte picks the capacity (1 to 16), the second the start lap of the
+// positions (see boundedStarts), so that the fuzzer also explores the
 // wrap-arounds.
 func FuzzBounded(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 2, 2, 2})

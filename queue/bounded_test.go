@@ -21,10 +21,10 @@ import (
 	"github.com/xbeam/xbeam/stress"
 )
 
-// boundedStarts are counter start values for the white-box constructor: the
-// plain start, the 64-bit wrap-around a few tickets ahead, and a ring-cycle
-// boundary that is not a multiple of the ring size.
-var boundedStarts = []uint64{0, ^uint64(0) - 2*37 + 1, 1<<40 - 2*5}
+// boundedStarts are start laps for the white-box constructor: the plain
+// start, the 64-bit wrap-around of the positions two laps ahead, and a lap
+// count far from both.
+var boundedStarts = []uint64{0, ^uint64(0) - 1, 1<<40 + 3}
 
 // boundedScale sizes a hammer: full in long runs, smaller with -short, smaller
 // still under the race detector.
@@ -218,10 +218,9 @@ func TestBoundedConservation(t *testing.T) {
 }
 
 // TestBoundedLinearizable checks many short concurrent histories of TryPush
-// and TryPop with porcupine: on a queue larger than any history (every
-// TryPush must succeed, so the check is strict), and on small queues that
-// fill up, where a failed TryPush may overlap pushes and pops that hold a
-// slot in flight (stress.Options.RelaxedFull; see the Bounded doc).
+// and TryPop with porcupine, strictly (every failed TryPush must be a full
+// queue at some instant inside the call, every failed TryPop an empty one):
+// on a queue larger than any history, and on small queues that fill up.
 func TestBoundedLinearizable(t *testing.T) {
 	h := boundedHistories()
 	for _, start := range boundedStarts[:2] {
@@ -230,7 +229,7 @@ func TestBoundedLinearizable(t *testing.T) {
 	}
 	for _, c := range []int{1, 2, 5} {
 		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBoundedAt[uint64](c, boundedStarts[2]) },
-			stress.Options{Capacity: c, RelaxedFull: true, Procs: []int{1, 2, 8}, Histories: h})
+			stress.Options{Capacity: c, Procs: []int{1, 2, 8}, Histories: h})
 	}
 }
 
@@ -253,17 +252,13 @@ func boundedHistories() int {
 }
 
 // TestBoundedBlockingLinearizable checks histories that mix TryPush, TryPop,
-// waiting Push and Pop with contexts that are done or expire, and Close.
-//
-// Only at a capacity that the histories cannot fill: RelaxedFull counts the
-// successful pushes and pops that overlap a failed TryPush, but a push that
-// took the last free slot and then finds the queue closed fails, and a
-// TryPush that ran while it held the slot saw the queue full (see the
-// Bounded doc). Waiting pushes are checked by TestBoundedCloseRace,
-// TestBoundedCancelRace and the state machine instead.
+// waiting Push and Pop with contexts that are done or expire, and Close, on
+// a queue that the histories cannot fill and on one that they fill at once.
 func TestBoundedBlockingLinearizable(t *testing.T) {
-	stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue { return queue.NewBoundedAt[uint64](64, boundedStarts[1]) },
-		stress.Options{ErrClosed: queue.ErrClosed, Procs: []int{1, 2, 8}, Histories: boundedHistories()})
+	for _, c := range []int{64, 2} {
+		stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue { return queue.NewBoundedAt[uint64](c, boundedStarts[1]) },
+			stress.Options{Capacity: c, ErrClosed: queue.ErrClosed, Procs: []int{1, 2, 8}, Histories: boundedHistories()})
+	}
 }
 
 // TestBoundedPopWakesOnPush checks that a parked Pop is woken by a push and

@@ -1,18 +1,17 @@
-// Package queue provides lock-free multi-producer multi-consumer FIFO
-// queues that claim positions with fetch-and-add, store values without
-// boxing them, and park, rather than spin, while they wait.
+// Package queue provides multi-producer multi-consumer FIFO queues that
+// store values without boxing them, report full and empty without waiting,
+// and park, rather than spin, while a blocking Push or Pop waits.
 //
 // # Bounded
 //
 // Bounded[T] holds at most a fixed number of values, stored by value in one
-// array allocated up front: no per-value allocation, for any T. It is
-// Nikolaev's scalable circular queue (SCQ, DISC 2019): positions are claimed
-// with fetch-and-add rather than a compare-and-swap loop on a shared index,
-// and every operation uses single-word atomics only. The values live in an
-// array indexed through two SCQ rings (free slots and filled slots), so a
-// value costs about eight atomic read-modify-writes from push to pop, twice
-// what a CAS-claim ring such as Vyukov's needs when uncontended. The
-// measured figures are in the repository's docs/benchmarks.md.
+// array allocated up front: no per-value allocation, for any T. It is a ring
+// of stamped slots after Vyukov's bounded MPMC queue and crossbeam's
+// ArrayQueue, with one change: positions are claimed by a CAS on the slot's
+// stamp rather than on the shared head or tail, so that a pop never reads
+// the producers' word and a push never reads the consumers'. Every result is
+// linearizable and the queue is full at exactly its capacity. The measured
+// figures are in the repository's docs/benchmarks.md.
 //
 //	q := queue.NewBounded[Job](1024)
 //	if !q.TryPush(job) { ... }           // full (or closed): never waits
@@ -56,11 +55,14 @@
 //
 // # Progress
 //
-// Bounded.TryPush and Bounded.TryPop are lock-free and never wait for
-// another goroutine: each returns within a bounded number of its own steps
-// unless other goroutines keep completing operations. Bounded.Push and
-// Bounded.Pop block: they spin briefly, then park until the queue changes,
-// it is closed, or their context is done.
+// Bounded.TryPush and Bounded.TryPop never wait for the queue to change:
+// they report full or empty at once. They do wait for an operation that has
+// already claimed the slot they need and is copying a value in or out (a
+// few instructions, which in Go always finish once that goroutine runs), so
+// in the strict sense Bounded is not lock-free; that wait is what makes
+// every failed TryPush a full queue and every failed TryPop an empty one.
+// Bounded.Push and Bounded.Pop block: they spin briefly, then park until the
+// queue changes, it is closed, or their context is done.
 //
 // Unbounded.TryPush, Unbounded.Push and Unbounded.TryPop are lock-free. A
 // push may claim a second slot when a consumer gave up on its first, and a

@@ -53,14 +53,11 @@ type Options struct {
 	// RelaxedFull lets a failed TryPush of a bounded queue be
 	// linearizable when the queue holds fewer than Capacity items, by at
 	// most the number of pushes (whatever their outcome) and successful
-	// pops that overlap the TryPush in time. Ring queues that store values in place (Vyukov's,
-	// crossbeam's ArrayQueue, xbeam's SCQ-based Bounded) need it: a pop
-	// takes its value out at one instant but gives the slot back a few
-	// instructions later, and a push holds a slot between claiming and
-	// publishing it (or, when it finds the queue closed, giving it back),
-	// so a TryPush in between sees no free slot. Without
-	// concurrency the queue must still be full at exactly Capacity (see
-	// FuzzQueue).
+	// pops that overlap the TryPush in time. A ring that stores values in
+	// place and whose TryPush reports full instead of waiting for a pop
+	// that has taken its value but not yet handed the slot back (xsync's
+	// MPMCQueue is one) needs it. Without concurrency the queue must still
+	// be full at exactly Capacity (see FuzzQueue).
 	RelaxedFull bool
 
 	// Histories is the number of concurrent histories the linearizability

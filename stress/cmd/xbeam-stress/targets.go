@@ -43,9 +43,8 @@ func targetNames() []string {
 }
 
 // boundedChunk alternates the conservation hammer (capacities from 1 to
-// 1024), the linearizability check of TryPush/TryPop at capacities 1 to 8
-// (RelaxedFull: Bounded documents that a TryPush racing a pop may see the
-// slot still being handed back), and the blocking check with Close.
+// 1024), the strict linearizability check of TryPush/TryPop at capacities 1
+// to 8, and the blocking check with Close.
 func boundedChunk(t testing.TB, e *chunkEnv) {
 	o := e.opts()
 	switch e.k % 3 {
@@ -55,11 +54,11 @@ func boundedChunk(t testing.TB, e *chunkEnv) {
 		stress.CheckQueue(t, func() stress.Queue { return queue.NewBounded[uint64](c) }, o)
 	case 1:
 		c := []int{1, 2, 3, 4, 8}[e.r.IntN(5)]
-		o.Capacity, o.RelaxedFull = c, true
+		o.Capacity = c
 		stress.CheckQueueLinearizable(t, func() stress.Queue { return queue.NewBounded[uint64](c) }, o)
 	default:
 		c := []int{1, 2, 4}[e.r.IntN(3)]
-		o.Capacity, o.RelaxedFull, o.ErrClosed = c, true, queue.ErrClosed
+		o.Capacity, o.ErrClosed = c, queue.ErrClosed
 		stress.CheckBlockingQueueLinearizable(t, func() stress.BlockingQueue { return queue.NewBounded[uint64](c) }, o)
 	}
 }
