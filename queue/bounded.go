@@ -277,7 +277,12 @@ func (q *Bounded[T]) push(v T) bStatus {
 // is kept out of line so that the fast path stays small.
 //
 //go:noinline
-func (q *Bounded[T]) pushWait(bo *atomicx.Backoff) { bo.Snooze() }
+func (q *Bounded[T]) pushWait(bo *atomicx.Backoff) {
+	if testHookBoundedWait != nil {
+		testHookBoundedWait()
+	}
+	bo.Snooze()
+}
 
 // TryPop removes and returns the oldest value and true, or reports false if
 // the queue is empty (closed or not). It never waits for a value; it may wait
@@ -347,7 +352,17 @@ func (q *Bounded[T]) drained() bool {
 // kept out of line so that the fast path stays small.
 //
 //go:noinline
-func (q *Bounded[T]) popWait(bo *atomicx.Backoff) { bo.Snooze() }
+func (q *Bounded[T]) popWait(bo *atomicx.Backoff) {
+	if testHookBoundedWait != nil {
+		testHookBoundedWait()
+	}
+	bo.Snooze()
+}
+
+// testHookBoundedWait, if not nil, runs each time a push or pop waits for an
+// operation in flight at its slot (set by tests only, while no queue
+// operation runs).
+var testHookBoundedWait func()
 
 // Push appends v, waiting while the queue is full. It returns nil once v is
 // enqueued, ErrClosed if the queue is closed (v was not enqueued), or

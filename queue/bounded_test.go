@@ -115,6 +115,95 @@ func TestBoundedFullAtExactlyCap(t *testing.T) {
 	}
 }
 
+// TestBoundedTryPopWaitsForClaimedPush checks the one wait of TryPop: a
+// push that has claimed the oldest position but not yet stored its value.
+// A later push has completed, so "empty" would not be linearizable; TryPop
+// must wait and return the claimed push's value. A TryPush on the queue
+// that the claimed push fills must report full at once.
+func TestBoundedTryPopWaitsForClaimedPush(t *testing.T) {
+	for _, start := range boundedStarts {
+		q := queue.NewBoundedAt[int](3, start)
+		q.TryPush(1)
+		publish := queue.BoundedClaimPush(q)
+		if !q.TryPush(3) {
+			t.Fatal("TryPush(3) failed with one free slot")
+		}
+		if q.TryPush(4) {
+			t.Fatal("TryPush(4) succeeded on a queue full with a claimed push")
+		}
+		if v, ok := q.TryPop(); !ok || v != 1 {
+			t.Fatalf("TryPop() = %d, %v; want 1, true", v, ok)
+		}
+		got := boundedWaitFor(t, func() (int, bool) { return q.TryPop() }, func() { publish(2) })
+		if !got.ok || got.v != 2 {
+			t.Fatalf("start %#x: TryPop() = %d, %v while the push of 2 held the head slot; want 2, true", start, got.v, got.ok)
+		}
+		if v, ok := q.TryPop(); !ok || v != 3 {
+			t.Fatalf("TryPop() = %d, %v; want 3, true", v, ok)
+		}
+	}
+}
+
+// TestBoundedTryPushWaitsForClaimedPop is the same for TryPush: on a full
+// queue whose oldest value a pop has claimed but not yet copied out, there
+// is room (the pop took effect at its claim), so TryPush must wait for the
+// slot and succeed.
+func TestBoundedTryPushWaitsForClaimedPop(t *testing.T) {
+	for _, start := range boundedStarts {
+		q := queue.NewBoundedAt[int](2, start)
+		q.TryPush(1)
+		q.TryPush(2)
+		release := queue.BoundedClaimPop(q)
+		got := boundedWaitFor(t, func() (int, bool) { return 0, q.TryPush(3) }, func() {
+			if v := release(); v != 1 {
+				t.Errorf("the claimed pop took %d, want 1", v)
+			}
+		})
+		if !got.ok {
+			t.Fatalf("start %#x: TryPush(3) failed while a pop held the only value it could take", start)
+		}
+		for _, want := range []int{2, 3} {
+			if v, ok := q.TryPop(); !ok || v != want {
+				t.Fatalf("TryPop() = %d, %v; want %d, true", v, ok, want)
+			}
+		}
+	}
+}
+
+type boundedResult struct {
+	v  int
+	ok bool
+}
+
+// boundedWaitFor runs op in a goroutine, waits until it reports through
+// the wait hook that it is waiting for an operation in flight, runs finish
+// (which completes that operation), and returns op's result.
+func boundedWaitFor(t *testing.T, op func() (int, bool), finish func()) boundedResult {
+	t.Helper()
+	waiting := make(chan struct{}, 1)
+	queue.SetBoundedWaitHook(func() {
+		select {
+		case waiting <- struct{}{}:
+		default:
+		}
+	})
+	done := make(chan boundedResult)
+	go func() {
+		v, ok := op()
+		done <- boundedResult{v, ok}
+	}()
+	select {
+	case <-waiting:
+	case r := <-done:
+		queue.SetBoundedWaitHook(nil)
+		t.Fatalf("returned %d, %v without waiting for the operation in flight", r.v, r.ok)
+	}
+	finish()
+	r := <-done
+	queue.SetBoundedWaitHook(nil)
+	return r
+}
+
 // TestBoundedLayout checks that the words written by different goroutines
 // sit on different cache lines.
 func TestBoundedLayout(t *testing.T) {

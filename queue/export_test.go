@@ -38,3 +38,41 @@ func BoundedHotOffsets() []BoundedOffset {
 		{"end", unsafe.Sizeof(q)},
 	}
 }
+
+// SetBoundedWaitHook sets the function run each time a Bounded push or pop
+// waits for an operation in flight at its slot (nil: none).
+func SetBoundedWaitHook(fn func()) { testHookBoundedWait = fn }
+
+// BoundedClaimPush does the first half of a push by hand: it claims the
+// slot at tail and moves tail on, as a push does before it stores its value.
+// publish is the second half. The queue must have room.
+func BoundedClaimPush[T any](q *Bounded[T]) (publish func(T)) {
+	t := q.tail.Load()
+	s := &q.slots[t&(q.markBit-1)]
+	if !s.stamp.CompareAndSwap(t, t|q.markBit) || !q.tail.CompareAndSwap(t, q.next(t)) {
+		panic("BoundedClaimPush: the slot at tail is not free")
+	}
+	return func(v T) {
+		s.val = v
+		s.stamp.Store(t + 1)
+	}
+}
+
+// BoundedClaimPop does the first half of a pop by hand: it claims the value
+// at head, as a pop does before it copies the value out. release is the
+// second half. The queue must not be empty.
+func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
+	h := q.head.Load()
+	s := &q.slots[h&(q.markBit-1)]
+	if !s.stamp.CompareAndSwap(h+1, (h+1)|q.markBit) {
+		panic("BoundedClaimPop: no value at head")
+	}
+	return func() T {
+		v := s.val
+		var zero T
+		s.val = zero
+		s.stamp.Store(h + q.oneLap)
+		q.head.CompareAndSwap(h, q.next(h))
+		return v
+	}
+}
