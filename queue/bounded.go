@@ -34,13 +34,14 @@ const bMaxCapacity = 1 << 30
 //	p+lap    free for the push one lap later
 //
 // A push reads tail t, finds stamp t in t's slot, claims the slot by a CAS
-// to t|busy, moves tail on from t by a CAS, stores its value, and stores the
-// stamp t+1. A pop reads head h, finds stamp h+1, claims by a CAS to
-// h+1|busy, copies the value out, stores h+lap, and then moves head on. So
-// head and tail may lag one position behind the claims; an operation that
-// finds the slot at head or tail already claimed moves the position on
-// itself before it retries (a CAS that fails harmlessly if the owner, or
-// another helper, got there first).
+// to t|busy, checks that the queue is not closed, stores t's successor in
+// tail, stores its value, and stores the stamp t+1. A pop reads head h,
+// finds stamp h+1, claims by a CAS to h+1|busy, copies the value out, stores
+// h+lap, and stores h's successor in head. Only the claimer of a position
+// moves head or tail on from it, so those are plain stores, and an
+// operation that finds the slot at head or tail already claimed waits for
+// the claimer's store (a few instructions away). Per operation that is one
+// atomic read-modify-write, the claim.
 //
 // Why claim on the slot: in Vyukov's queue a pop that finds its slot not yet
 // written must read tail to tell an empty queue from a push that has claimed
@@ -52,8 +53,7 @@ const bMaxCapacity = 1 << 30
 // lap behind and the queue was full. So a pop never reads tail and a push
 // never reads head: the only lines one side writes and the other reads are
 // the slots themselves, which is what decides the throughput on the
-// machines in docs/benchmarks.md. The cost is a second CAS per operation, on
-// a line its own side already holds.
+// machines in docs/benchmarks.md.
 //
 // Why not a fetch-and-add ring: issue 5 and Nikolaev's SCQ (DISC 2019)
 // suggest that claiming with a fetch-and-add on head or tail scales where a
@@ -65,12 +65,11 @@ const bMaxCapacity = 1 << 30
 // ring, at any P from 1 to 16. A lost CAS backs off (atomicx.Backoff.Spin)
 // before it retries.
 //
-// Close sets a mark bit in tail, which makes every later CAS on tail fail. A
-// push that has claimed position t and then cannot move tail on from t
-// because tail reads t|mark knows that Close came before tail passed t: it
-// puts the stamp back to t and fails, before it has written anything. Every
-// push at a position below the marked tail succeeds. A pop reports closed
-// once head has reached the marked tail.
+// Close sets a flag. A push reads it after its claim: if it is set, the push
+// puts the stamp back (it has written nothing yet) and fails, without moving
+// tail. So every push that succeeds read the flag clear after claiming its
+// position, and a closed queue whose head has reached tail, with tail's slot
+// unclaimed, is drained for good: any later claim there reads the flag set.
 //
 // # Progress and waiting
 //
@@ -98,7 +97,7 @@ const bMaxCapacity = 1 << 30
 // call: a push or pop at the CAS that claims its slot; a failed TryPush at
 // its load of a stamp that still held the value one lap back; a failed
 // TryPop at its load of a stamp that no push had claimed; a push failed by
-// Close at its load of the marked tail; Close at the Or of the mark. The
+// Close at its load of the flag; Close at its store of the flag. The
 // queue is full at exactly Cap() values, concurrency or not.
 //
 // A Bounded must not be copied after first use. All methods are safe for
@@ -120,24 +119,31 @@ type Bounded[T any] struct {
 	// pop claims it (reads and zeroes val); the stamp transitions hand it
 	// over. len(slots) is the capacity.
 	slots []bSlot[T]
-	// markBit is the least power of two above the capacity. In a position
+	// busy is the least power of two above the capacity. In a position
 	// the bits below it are the index and the bits above oneLap-1 the lap;
-	// the bit itself is Close's mark in tail and the busy bit in a stamp.
-	markBit uint64
-	// oneLap is 2*markBit: what a position gains when its index wraps.
+	// in a stamp the bit itself is the busy bit.
+	busy uint64
+	// oneLap is 2*busy: what a position gains when its index wraps.
 	oneLap uint64
+	// closed is set by Close and never cleared; written once, it shares the
+	// read-only line. Atomic because pushes read it after their claim to
+	// order themselves against Close (see push).
+	closed flag
 	_      atomicx.Pad
 
 	// head is the position of the oldest value not yet claimed by a pop,
 	// or the one before it while the pop that claimed that one has not yet
-	// moved head on (any pop that sees the claim moves it). Only pops read
-	// or write it, and Len.
+	// moved head on. Only that pop writes head, with a plain store: a pop
+	// claims position h only after reading head == h, and head leaves h
+	// only by that pop's store, so the stores come one after another and
+	// head never goes back. Only pops read it, and Len and Close's
+	// drained check.
 	head u64
 	_    atomicx.Pad
-	// tail is the same for pushes (the first position not claimed by a
-	// push, or one before), plus markBit once Close has run (never
-	// cleared). Only pushes, Close, Len and a Pop that found the queue
-	// empty read it.
+	// tail is the same for pushes: the first position not claimed by a
+	// push, or the one before it while the push that claimed that one has
+	// not yet moved tail on; written only by that push, with a plain store
+	// (as for head). Only pushes read it, and Len and the drained check.
 	tail u64
 	_    atomicx.Pad
 
@@ -194,11 +200,11 @@ func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 	if capacity > bMaxCapacity {
 		panic("queue: capacity must be at most 1<<30")
 	}
-	markBit := uint64(1) << bits.Len64(uint64(capacity))
+	busyBit := uint64(1) << bits.Len64(uint64(capacity))
 	q := &Bounded[T]{
-		slots:   make([]bSlot[T], capacity),
-		markBit: markBit,
-		oneLap:  2 * markBit,
+		slots:  make([]bSlot[T], capacity),
+		busy:   busyBit,
+		oneLap: 2 * busyBit,
 	}
 	start := startLap * q.oneLap
 	for i := range q.slots {
@@ -209,10 +215,13 @@ func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 	return q
 }
 
-// next returns the position after p (p unmarked): the next index, or index 0
+// slot returns the slot of position p.
+func (q *Bounded[T]) slot(p uint64) *bSlot[T] { return &q.slots[p&(q.busy-1)] }
+
+// next returns the position after p: the next index, or index 0
 // of the next lap.
 func (q *Bounded[T]) next(p uint64) uint64 {
-	if p&(q.markBit-1)+1 < uint64(len(q.slots)) {
+	if p&(q.busy-1)+1 < uint64(len(q.slots)) {
 		return p + 1
 	}
 	return p&^(q.oneLap-1) + q.oneLap
@@ -228,49 +237,45 @@ func (q *Bounded[T]) TryPush(v T) bool {
 
 // push is one attempt to append v: bOK, bFull or bDone (closed).
 func (q *Bounded[T]) push(v T) bStatus {
+	if q.closed.Load() {
+		return bDone
+	}
 	var bo atomicx.Backoff
-	busy := q.markBit
 	t := q.tail.Load()
-	for t&q.markBit == 0 {
-		s := &q.slots[t&(q.markBit-1)]
+	for {
+		s := q.slot(t)
 		switch st := s.stamp.Load(); st {
 		case t:
 			// Free for position t: the CAS claims it for us alone.
-			if !s.stamp.CompareAndSwap(t, t|busy) {
+			if !s.stamp.CompareAndSwap(t, t|q.busy) {
 				bo.Spin()
 				break
 			}
-			if !q.tail.CompareAndSwap(t, q.next(t)) {
-				// Another push moved tail on for us, or Close marked it.
-				// Marked at t means Close came before tail passed t: give
-				// the slot back untouched and fail.
-				if nt := q.tail.Load(); nt == t|q.markBit {
-					s.stamp.Store(t)
-					return bDone
-				}
+			// Read after the claim: clear means Close has not happened
+			// yet, and a Close from now on finds t claimed (see drained).
+			if q.closed.Load() {
+				s.stamp.Store(t) // give t back untouched
+				return bDone
 			}
+			q.tail.Store(q.next(t))
 			s.val = v
 			// Publishes v to the pop at t.
 			s.stamp.Store(t + 1)
 			q.notEmpty.NotifyOne()
 			return bOK
-		case t - q.oneLap + 1, (t - q.oneLap) | busy:
+		case t - q.oneLap + 1, (t - q.oneLap) | q.busy:
 			// The push one lap back has claimed the slot (and may have
 			// stored its value) and no pop has claimed it: head was a lap
 			// behind t at this load, and the queue full.
 			return bFull
-		case (t - q.oneLap + 1) | busy:
-			// A pop has claimed that value and is copying it out.
-			q.pushWait(&bo)
 		default:
-			// The slot has moved past position t: a push has claimed t and
-			// not yet moved tail on. Do it for it; the CAS fails
-			// harmlessly if it did, if t is stale, or if Close marked tail.
-			q.tail.CompareAndSwap(t, q.next(t))
+			// A pop is copying the value one lap back out of the slot, or
+			// the slot has moved past t and its claimer has not yet moved
+			// tail on (or t is stale): wait for it.
+			q.pushWait(&bo)
 		}
 		t = q.tail.Load()
 	}
-	return bDone
 }
 
 // pushWait backs off while a pop in flight empties the slot a push needs. It
@@ -298,14 +303,13 @@ func (q *Bounded[T]) TryPop() (T, bool) {
 // costs a load of tail that TryPop does without).
 func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 	var bo atomicx.Backoff
-	busy := q.markBit
 	h := q.head.Load()
 	for {
-		s := &q.slots[h&(q.markBit-1)]
+		s := q.slot(h)
 		switch st := s.stamp.Load(); st {
 		case h + 1:
 			// The value pushed at h: the CAS claims it for us alone.
-			if !s.stamp.CompareAndSwap(h+1, (h+1)|busy) {
+			if !s.stamp.CompareAndSwap(h+1, (h+1)|q.busy) {
 				bo.Spin()
 				break
 			}
@@ -313,39 +317,43 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 			var zero T
 			s.val = zero // drop the reference for the collector
 			// Hands the slot to the push one lap later, then moves head
-			// on (unless another pop has done it for us).
+			// on. Only the pop that claimed h moves head from h (see the
+			// head field), so a plain store does.
 			s.stamp.Store(h + q.oneLap)
-			q.head.CompareAndSwap(h, q.next(h))
+			q.head.Store(q.next(h))
 			q.notFull.NotifyOne()
 			return v, bOK
-		case h, (h - q.oneLap + 1) | busy:
-			// No push has claimed h: the slot is free for it, or still
-			// held by the pop one lap back (which another pop has moved
-			// head past). So tail was at h at this load (head <= tail,
-			// and head was at h: it had passed h otherwise, and the slot
-			// with it), and the queue was empty.
+		case h:
+			// No push has claimed h: tail was at h at this load (head
+			// <= tail, and head was at h: the slot would have moved past
+			// h with it otherwise), and the queue was empty.
 			if done && q.drained() {
 				return v, bDone
 			}
 			return v, bEmpty
-		case h | busy:
+		case h | q.busy:
 			// A push has claimed h and is storing its value.
 			q.popWait(&bo)
 		default:
-			// The slot has moved past position h: a pop has claimed h (and
-			// may have released the slot since) but not yet moved head on.
-			// Do it for it; if h is stale, the CAS fails and we reload.
-			q.head.CompareAndSwap(h, q.next(h))
+			// The slot has moved past position h: the pop that claimed h
+			// has not yet moved head on (or h is stale). Wait for it.
+			q.popWait(&bo)
 		}
 		h = q.head.Load()
 	}
 }
 
 // drained reports whether the queue is closed and every value pushed before
-// Close has been claimed by a pop.
+// Close has been claimed by a pop: the flag is set, head has reached tail,
+// and tail's slot is unclaimed. A push that claims it later reads the flag
+// set and fails (see push); a push in flight there makes drained report
+// false until it has succeeded or given up.
 func (q *Bounded[T]) drained() bool {
+	if !q.closed.Load() {
+		return false
+	}
 	t := q.tail.Load()
-	return t&q.markBit != 0 && q.head.Load() == t&^q.markBit
+	return q.head.Load() == t && q.slot(t).stamp.Load() == t
 }
 
 // popWait backs off while a push in flight fills the slot a pop needs. It is
@@ -470,9 +478,9 @@ func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
 // poppable, or fails, and its value was never enqueued. Close is idempotent
 // and safe for concurrent use.
 func (q *Bounded[T]) Close() {
-	// The linearization point of Close: tail can no longer be moved on, so
-	// no push can succeed at or beyond its position.
-	q.tail.Or(q.markBit)
+	// The linearization point of Close: a push that reads the flag after
+	// this fails.
+	q.closed.Store(true)
 	q.notEmpty.NotifyAll()
 	q.notFull.NotifyAll()
 }
@@ -492,10 +500,9 @@ func (q *Bounded[T]) Len() int {
 		if q.tail.Load() != t && tries < 8 {
 			continue
 		}
-		t &^= q.markBit
 		// The lap difference, modulo 2^64 like the positions themselves.
 		laps := int64(t&^(q.oneLap-1)-h&^(q.oneLap-1)) >> shift
-		d := laps*n + int64(t&(q.markBit-1)) - int64(h&(q.markBit-1))
+		d := laps*n + int64(t&(q.busy-1)) - int64(h&(q.busy-1))
 		return int(min(max(d, 0), n))
 	}
 }

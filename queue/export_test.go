@@ -30,7 +30,7 @@ type BoundedOffset struct {
 func BoundedHotOffsets() []BoundedOffset {
 	var q Bounded[uint64]
 	return []BoundedOffset{
-		{"slots, markBit, oneLap (read-only)", unsafe.Offsetof(q.slots)},
+		{"slots, busy, oneLap, closed (read-mostly)", unsafe.Offsetof(q.slots)},
 		{"head", unsafe.Offsetof(q.head)},
 		{"tail", unsafe.Offsetof(q.tail)},
 		{"notEmpty", unsafe.Offsetof(q.notEmpty)},
@@ -48,10 +48,11 @@ func SetBoundedWaitHook(fn func()) { testHookBoundedWait = fn }
 // publish is the second half. The queue must have room.
 func BoundedClaimPush[T any](q *Bounded[T]) (publish func(T)) {
 	t := q.tail.Load()
-	s := &q.slots[t&(q.markBit-1)]
-	if !s.stamp.CompareAndSwap(t, t|q.markBit) || !q.tail.CompareAndSwap(t, q.next(t)) {
+	s := q.slot(t)
+	if !s.stamp.CompareAndSwap(t, t|q.busy) {
 		panic("BoundedClaimPush: the slot at tail is not free")
 	}
+	q.tail.Store(q.next(t))
 	return func(v T) {
 		s.val = v
 		s.stamp.Store(t + 1)
@@ -63,8 +64,8 @@ func BoundedClaimPush[T any](q *Bounded[T]) (publish func(T)) {
 // second half. The queue must not be empty.
 func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
 	h := q.head.Load()
-	s := &q.slots[h&(q.markBit-1)]
-	if !s.stamp.CompareAndSwap(h+1, (h+1)|q.markBit) {
+	s := q.slot(h)
+	if !s.stamp.CompareAndSwap(h+1, (h+1)|q.busy) {
 		panic("BoundedClaimPop: no value at head")
 	}
 	return func() T {
@@ -72,7 +73,7 @@ func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
 		var zero T
 		s.val = zero
 		s.stamp.Store(h + q.oneLap)
-		q.head.CompareAndSwap(h, q.next(h))
+		q.head.Store(q.next(h))
 		return v
 	}
 }
