@@ -38,10 +38,10 @@ const bMaxCapacity = 1 << 30
 // tail, stores its value, and stores the stamp t+1. A pop reads head h,
 // finds stamp h+1, claims by a CAS to h+1|busy, copies the value out, stores
 // h+lap, and stores h's successor in head. Only the claimer of a position
-// moves head or tail on from it, so those are plain stores, and an
-// operation that finds the slot at head or tail already claimed waits for
-// the claimer's store (a few instructions away). Per operation that is one
-// atomic read-modify-write, the claim.
+// moves head or tail on from it, so moving them is an atomic store, not a
+// read-modify-write, and an operation that finds the slot at head or tail
+// already claimed waits for the claimer's store (a few instructions away).
+// Per operation that is one atomic read-modify-write: the claim.
 //
 // Why claim on the slot: in Vyukov's queue a pop that finds its slot not yet
 // written must read tail to tell an empty queue from a push that has claimed
@@ -76,9 +76,10 @@ const bMaxCapacity = 1 << 30
 // TryPush and TryPop never wait for the queue to change: a full queue makes
 // TryPush return false, an empty one makes TryPop return false, at once. The
 // one thing they wait for is an operation that has already claimed the slot
-// they need and is copying a value in or out: a pop that finds the push at
+// they need and is copying a value in or out (a pop that finds the push at
 // its position between claim and publication, or a push that finds the pop
-// one lap back between claim and release. That window is a few
+// one lap back between claim and release), or that has claimed the position
+// at head or tail and not yet moved it on. That window is a few
 // instructions with no call that can block, so in Go it ends as soon as the
 // goroutine in it runs again; the waiter spins, then yields to let it run.
 // Waiting there instead of reporting "empty" or "full" is what keeps every
@@ -133,17 +134,19 @@ type Bounded[T any] struct {
 
 	// head is the position of the oldest value not yet claimed by a pop,
 	// or the one before it while the pop that claimed that one has not yet
-	// moved head on. Only that pop writes head, with a plain store: a pop
-	// claims position h only after reading head == h, and head leaves h
-	// only by that pop's store, so the stores come one after another and
-	// head never goes back. Only pops read it, and Len and Close's
-	// drained check.
+	// moved head on. Only that pop writes head, with a store: a pop claims
+	// position h only after reading head == h (a stale h has a stamp past
+	// h+1, and the claim fails), and head leaves h only by that pop's
+	// store, so the stores come one after another and head never goes
+	// back. Atomic because pops read it while it moves. Only pops read it,
+	// and Len and the drained check.
 	head u64
 	_    atomicx.Pad
 	// tail is the same for pushes: the first position not claimed by a
 	// push, or the one before it while the push that claimed that one has
-	// not yet moved tail on; written only by that push, with a plain store
-	// (as for head). Only pushes read it, and Len and the drained check.
+	// not yet moved tail on; written only by that push, with a store (as
+	// for head), and only after it has read Close's flag clear. Only pushes
+	// read it, and Len and the drained check.
 	tail u64
 	_    atomicx.Pad
 
@@ -265,8 +268,9 @@ func (q *Bounded[T]) push(v T) bStatus {
 			return bOK
 		case t - q.oneLap + 1, (t - q.oneLap) | q.busy:
 			// The push one lap back has claimed the slot (and may have
-			// stored its value) and no pop has claimed it: head was a lap
-			// behind t at this load, and the queue full.
+			// stored its value; it has moved tail past its position, so it
+			// read the flag clear and will succeed), and no pop has claimed
+			// it: head was a lap behind t at this load, and the queue full.
 			return bFull
 		default:
 			// A pop is copying the value one lap back out of the slot, or
