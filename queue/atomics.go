@@ -24,6 +24,7 @@ type u64 struct{ v atomicx.Uint64 }
 
 func (x *u64) Load() uint64            { return x.v.Load() }
 func (x *u64) Store(val uint64)        { x.v.Store(val) }
+func (x *u64) StoreRelease(val uint64) { x.v.StoreRelease(val) }
 func (x *u64) Add(delta uint64) uint64 { return x.v.Add(delta) }
 func (x *u64) Or(mask uint64) uint64   { return x.v.Or(mask) }
 func (x *u64) CompareAndSwap(old, new uint64) bool {

@@ -38,10 +38,14 @@ const bMaxCapacity = 1 << 30
 // tail, stores its value, and stores the stamp t+1. A pop reads head h,
 // finds stamp h+1, claims by a CAS to h+1|busy, copies the value out, stores
 // h+lap, and stores h's successor in head. Only the claimer of a position
-// moves head or tail on from it, so moving them is an atomic store, not a
+// moves head or tail on from it, so moving them is a store, not a
 // read-modify-write, and an operation that finds the slot at head or tail
 // already claimed waits for the claimer's store (a few instructions away).
-// Per operation that is one atomic read-modify-write: the claim.
+// Per operation that is one atomic read-modify-write, the claim, and one
+// sequentially consistent store, the stamp's; head and tail take a release
+// store (atomicx.Uint64.StoreRelease, a plain store on amd64), because
+// nothing is published through them and every reader checks them against
+// the stamps.
 //
 // Why claim on the slot: in Vyukov's queue a pop that finds its slot not yet
 // written must read tail to tell an empty queue from a push that has claimed
@@ -138,15 +142,18 @@ type Bounded[T any] struct {
 	// position h only after reading head == h (a stale h has a stamp past
 	// h+1, and the claim fails), and head leaves h only by that pop's
 	// store, so the stores come one after another and head never goes
-	// back. Atomic because pops read it while it moves. Only pops read it,
-	// and Len and the drained check.
+	// back. Atomic because pops read it while it moves; a release store
+	// is enough, since a stale head only sends a pop to a slot whose stamp
+	// shows it has moved on (and the pop waits and reloads). Only pops
+	// read it, and Len and the drained check.
 	head u64
 	_    atomicx.Pad
 	// tail is the same for pushes: the first position not claimed by a
 	// push, or the one before it while the push that claimed that one has
-	// not yet moved tail on; written only by that push, with a store (as
-	// for head), and only after it has read Close's flag clear. Only pushes
-	// read it, and Len and the drained check.
+	// not yet moved tail on; written only by that push, with a release
+	// store (as for head), and only after it has read Close's flag clear.
+	// Only pushes read it, and Len and the drained check (which also reads
+	// the stamp at tail, so a tail not yet visible there does no harm).
 	tail u64
 	_    atomicx.Pad
 
@@ -260,7 +267,7 @@ func (q *Bounded[T]) push(v T) bStatus {
 				s.stamp.Store(t) // give t back untouched
 				return bDone
 			}
-			q.tail.Store(q.next(t))
+			q.tail.StoreRelease(q.next(t))
 			s.val = v
 			// Publishes v to the pop at t.
 			s.stamp.Store(t + 1)
@@ -324,7 +331,7 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 			// on. Only the pop that claimed h moves head from h (see the
 			// head field), so a plain store does.
 			s.stamp.Store(h + q.oneLap)
-			q.head.Store(q.next(h))
+			q.head.StoreRelease(q.next(h))
 			q.notFull.NotifyOne()
 			return v, bOK
 		case h:
