@@ -63,11 +63,13 @@ const bMaxCapacity = 1 << 30
 // suggest that claiming with a fetch-and-add on head or tail scales where a
 // CAS loop collapses. This package shipped SCQ (two index rings over a value
 // array, about eight atomic read-modify-writes per item) until commit
-// 429ef43. Measured side by side on two cores it moved 2-7x fewer items
-// per second than this ring, and on the 16-core machine of
-// docs/benchmarks.md it was no faster than xsync's MPMCQueue, a CAS-claim
-// ring, at any P from 1 to 16. A lost CAS backs off (atomicx.Backoff.Spin)
-// before it retries.
+// 429ef43. Run back to back on two cores (docs/benchmarks.md, 12:18 UTC),
+// SCQ moved 0.15-0.50x a channel's items per second in the spsc, mpsc and
+// mpmc workloads and this ring 0.98-2.24x (mpmc: 2.5-3.9 against 18.6-19.4
+// Mops/s); on the 16-core machine of docs/benchmarks.md SCQ was no faster
+// than xsync's MPMCQueue, a CAS-claim ring, at any P from 1 to 16. Whether
+// this ring holds up at 16 cores is not measured yet. A lost claim backs
+// off (atomicx.Backoff.Spin) before it retries.
 //
 // Close sets a flag. A push reads it after its claim: if it is set, the push
 // puts the stamp back (it has written nothing yet) and fails, without moving
