@@ -331,7 +331,9 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 			s.val = zero // drop the reference for the collector
 			// Hands the slot to the push one lap later, then moves head
 			// on. Only the pop that claimed h moves head from h (see the
-			// head field), so a plain store does.
+			// head field), so a store does, and a release store is enough:
+			// it stays after the stamp's store, so a pop that sees the new
+			// head sees the slot released.
 			s.stamp.Store(h + q.oneLap)
 			q.head.StoreRelease(q.next(h))
 			q.notFull.NotifyOne()
