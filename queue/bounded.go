@@ -346,12 +346,10 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 				return v, bDone
 			}
 			return v, bEmpty
-		case h | q.busy:
-			// A push has claimed h and is storing its value.
-			q.popWait(&bo)
 		default:
-			// The slot has moved past position h: the pop that claimed h
-			// has not yet moved head on (or h is stale). Wait for it.
+			// A push has claimed h and is storing its value (h|busy), or
+			// the slot has moved past position h and the pop that claimed
+			// h has not yet moved head on (or h is stale). Wait for it.
 			q.popWait(&bo)
 		}
 		h = q.head.Load()
