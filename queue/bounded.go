@@ -56,8 +56,7 @@ const bMaxCapacity = 1 << 30
 // push's slot means no pop has claimed the value one lap back, so head was a
 // lap behind and the queue was full. So a pop never reads tail and a push
 // never reads head: the only lines one side writes and the other reads are
-// the slots themselves, which is what decides the throughput on the
-// machines in docs/benchmarks.md.
+// the slots themselves.
 //
 // Why not a fetch-and-add ring: issue 5 and Nikolaev's SCQ (DISC 2019)
 // suggest that claiming with a fetch-and-add on head or tail scales where a
@@ -66,10 +65,12 @@ const bMaxCapacity = 1 << 30
 // 429ef43. Run back to back on two cores (docs/benchmarks.md, 12:18 UTC),
 // SCQ moved 0.15-0.50x a channel's items per second in the spsc, mpsc and
 // mpmc workloads and this ring 0.98-2.24x (mpmc: 2.5-3.9 against 18.6-19.4
-// Mops/s); on the 16-core machine of docs/benchmarks.md SCQ was no faster
-// than xsync's MPMCQueue, a CAS-claim ring, at any P from 1 to 16. Whether
-// this ring holds up at 16 cores is not measured yet. A lost claim backs
-// off (atomicx.Backoff.Spin) before it retries.
+// Mops/s). On the 16-core machine of docs/benchmarks.md an early SCQ
+// moved 2.5-4.5 Mops/s in mpmc at every P from 1 to 16, and xsync's
+// MPMCQueue, a CAS-claim ring, 17.8 at P=1 and 3.0-4.8 from P=2 up: SCQ's
+// fetch-and-add did not buy it a lead there. Whether this ring holds up at
+// 16 cores is not measured yet. A lost claim backs off
+// (atomicx.Backoff.Spin) before it retries.
 //
 // Close sets a flag. A push reads it after its claim: if it is set, the push
 // puts the stamp back (it has written nothing yet) and fails, without moving
