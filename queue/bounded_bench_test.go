@@ -37,3 +37,27 @@ func BenchmarkBoundedMPMC(b *testing.B) {
 func BenchmarkBoundedMPMCBlocking(b *testing.B) {
 	bench.Run(b, bench.MPMCBlocking, boundedBenchImpls(), append(bench.Ps(), 64))
 }
+
+// BenchmarkBoundedTryPushPop is one goroutine alternating TryPush and TryPop
+// on an otherwise empty queue: the cost of the operations themselves, with
+// no other goroutine touching the lines. ns/op is per pair. Every
+// implementation is called through the bench.TryQueue interface alike.
+func BenchmarkBoundedTryPushPop(b *testing.B) {
+	for _, impl := range boundedBenchImpls() {
+		if impl.NewTry == nil {
+			continue
+		}
+		b.Run("impl="+impl.Name, func(b *testing.B) {
+			q := impl.NewTry()
+			b.ReportAllocs()
+			for i := uint64(1); b.Loop(); i++ {
+				if !q.TryPush(i) {
+					b.Fatalf("%s: TryPush failed on an empty queue", impl.Name)
+				}
+				if v, ok := q.TryPop(); !ok || v != i {
+					b.Fatalf("%s: TryPop() = %d, %v; want %d, true", impl.Name, v, ok, i)
+				}
+			}
+		})
+	}
+}
