@@ -179,6 +179,25 @@ type bSlot[T any] struct {
 	val   T
 }
 
+// publish is the second half of a push that has claimed position t (and
+// moved tail on): it stores v and then the stamp that hands it to the pop
+// at t.
+func (s *bSlot[T]) publish(t uint64, v T) {
+	s.val = v
+	s.stamp.Store(t + 1)
+}
+
+// take is the second half of a pop that has claimed position h: it copies
+// the value out, zeroes it (dropping the reference for the collector), and
+// stores the stamp that hands the slot to the push one lap later (h+lap).
+func (s *bSlot[T]) take(h, oneLap uint64) T {
+	v := s.val
+	var zero T
+	s.val = zero
+	s.stamp.Store(h + oneLap)
+	return v
+}
+
 // bNoCopy makes go vet's copylocks check report copies of a Bounded.
 type bNoCopy struct{}
 
@@ -271,9 +290,7 @@ func (q *Bounded[T]) push(v T) bStatus {
 				return bDone
 			}
 			q.tail.StoreRelease(q.next(t))
-			s.val = v
-			// Publishes v to the pop at t.
-			s.stamp.Store(t + 1)
+			s.publish(t, v)
 			q.notEmpty.NotifyOne()
 			return bOK
 		case t - q.oneLap + 1, (t - q.oneLap) | q.busy:
@@ -327,15 +344,11 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 				bo.Spin()
 				break
 			}
-			v = s.val
-			var zero T
-			s.val = zero // drop the reference for the collector
-			// Hands the slot to the push one lap later, then moves head
-			// on. Only the pop that claimed h moves head from h (see the
-			// head field), so a store does, and a release store is enough:
-			// it stays after the stamp's store, so a pop that sees the new
+			v = s.take(h, q.oneLap)
+			// Only the pop that claimed h moves head from h (see the head
+			// field), so a store does, and a release store is enough: it
+			// stays after the stamp's store, so a pop that sees the new
 			// head sees the slot released.
-			s.stamp.Store(h + q.oneLap)
 			q.head.StoreRelease(q.next(h))
 			q.notFull.NotifyOne()
 			return v, bOK

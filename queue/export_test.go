@@ -52,11 +52,8 @@ func BoundedClaimPush[T any](q *Bounded[T]) (publish func(T)) {
 	if !s.stamp.CompareAndSwap(t, t|q.busy) {
 		panic("BoundedClaimPush: the slot at tail is not free")
 	}
-	q.tail.Store(q.next(t))
-	return func(v T) {
-		s.val = v
-		s.stamp.Store(t + 1)
-	}
+	q.tail.StoreRelease(q.next(t))
+	return func(v T) { s.publish(t, v) }
 }
 
 // BoundedClaimPop does the first half of a pop by hand: it claims the value
@@ -69,11 +66,8 @@ func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
 		panic("BoundedClaimPop: no value at head")
 	}
 	return func() T {
-		v := s.val
-		var zero T
-		s.val = zero
-		s.stamp.Store(h + q.oneLap)
-		q.head.Store(q.next(h))
+		v := s.take(h, q.oneLap)
+		q.head.StoreRelease(q.next(h))
 		return v
 	}
 }
