@@ -41,11 +41,17 @@ const bMaxCapacity = 1 << 30
 // moves head or tail on from it, so moving them is a store, not a
 // read-modify-write, and an operation that finds the slot at head or tail
 // already claimed waits for the claimer's store (a few instructions away).
-// Per operation that is one atomic read-modify-write, the claim, and one
-// sequentially consistent store, the stamp's; head and tail take a release
-// store (atomicx.Uint64.StoreRelease, a plain store on amd64), because
-// nothing is published through them and every reader checks them against
-// the stamps.
+// Per operation that is one atomic read-modify-write, the claim; every
+// other write is a release store (atomicx.Uint64.StoreRelease, a plain store
+// on amd64). For head and tail that is enough because nothing is published
+// through them and every reader checks them against the stamps. For the
+// stamp that ends a push or pop it is enough because it only has to order
+// the value's write (or the popper's read of it) before the hand-over, which
+// a release store does; the one ordering that needs more, a store before a
+// later load (the waker's half of the event count's Dekker pair, see
+// internal/eventcount), is carried by the claim, a full barrier: a waiter
+// whose re-check comes after the claim sees the slot claimed and waits for
+// the release store rather than reporting empty or full.
 //
 // Why claim on the slot: in Vyukov's queue a pop that finds its slot not yet
 // written must read tail to tell an empty queue from a push that has claimed
@@ -184,7 +190,7 @@ type bSlot[T any] struct {
 // at t.
 func (s *bSlot[T]) publish(t uint64, v T) {
 	s.val = v
-	s.stamp.Store(t + 1)
+	s.stamp.StoreRelease(t + 1)
 }
 
 // take is the second half of a pop that has claimed position h: it copies
@@ -194,7 +200,7 @@ func (s *bSlot[T]) take(h, oneLap uint64) T {
 	v := s.val
 	var zero T
 	s.val = zero
-	s.stamp.Store(h + oneLap)
+	s.stamp.StoreRelease(h + oneLap)
 	return v
 }
 
