@@ -215,6 +215,88 @@ func TestBoundedLayout(t *testing.T) {
 	}
 }
 
+// TestHasPointers checks the element-type test behind Bounded's zeroing of
+// emptied slots on each kind of type.
+func TestHasPointers(t *testing.T) {
+	type flat struct {
+		_ int32
+		_ [3]float64
+		_ struct{ _, _ uint8 }
+	}
+	type deep struct {
+		_ int
+		_ [2]struct{ _ string }
+	}
+	for _, c := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"uint64", queue.HasPointers[uint64](), false},
+		{"uintptr", queue.HasPointers[uintptr](), false},
+		{"complex128", queue.HasPointers[complex128](), false},
+		{"[4]int", queue.HasPointers[[4]int](), false},
+		{"[0]*int", queue.HasPointers[[0]*int](), false},
+		{"struct{}", queue.HasPointers[struct{}](), false},
+		{"flat struct", queue.HasPointers[flat](), false},
+		{"*int", queue.HasPointers[*int](), true},
+		{"string", queue.HasPointers[string](), true},
+		{"[]byte", queue.HasPointers[[]byte](), true},
+		{"map[int]int", queue.HasPointers[map[int]int](), true},
+		{"chan int", queue.HasPointers[chan int](), true},
+		{"func()", queue.HasPointers[func()](), true},
+		{"any", queue.HasPointers[any](), true},
+		{"error", queue.HasPointers[error](), true},
+		{"[1][2]*int", queue.HasPointers[[1][2]*int](), true},
+		{"struct with a nested string", queue.HasPointers[deep](), true},
+	} {
+		if c.got != c.want {
+			t.Errorf("hasPointers(%s) = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestBoundedPopDropsReferences checks that a pop zeroes the slot of a value
+// that holds pointers, so that the queue keeps nothing alive for the
+// collector, and leaves a pointer-free value in place (no store needed).
+func TestBoundedPopDropsReferences(t *testing.T) {
+	x := 7
+	qp := queue.NewBounded[*int](2)
+	qs := queue.NewBounded[struct {
+		n int
+		s string
+	}](2)
+	qi := queue.NewBounded[uint64](2)
+	for range 3 { // past the end of the ring and round again
+		if !qp.TryPush(&x) || !qs.TryPush(struct {
+			n int
+			s string
+		}{1, "kept"}) || !qi.TryPush(42) {
+			t.Fatal("TryPush on an empty queue failed")
+		}
+		if v, ok := qp.TryPop(); !ok || v != &x {
+			t.Fatalf("TryPop() = %p, %v; want %p, true", v, ok, &x)
+		}
+		if v, ok := qs.TryPop(); !ok || v.s != "kept" {
+			t.Fatalf("TryPop() = %+v, %v; want s \"kept\"", v, ok)
+		}
+		if v, ok := qi.TryPop(); !ok || v != 42 {
+			t.Fatalf("TryPop() = %d, %v; want 42, true", v, ok)
+		}
+	}
+	for i := range 2 {
+		if v := queue.BoundedSlotValue(qp, i); v != nil {
+			t.Errorf("*int slot %d holds %p after its pop, want nil", i, v)
+		}
+		if v := queue.BoundedSlotValue(qs, i); v.s != "" || v.n != 0 {
+			t.Errorf("struct slot %d holds %+v after its pop, want the zero value", i, v)
+		}
+		if v := queue.BoundedSlotValue(qi, i); v != 42 {
+			t.Errorf("uint64 slot %d holds %d after its pop, want 42 left in place", i, v)
+		}
+	}
+}
+
 // TestBoundedStateMachine runs random sequences of every operation against
 // stress's sequential model.
 func TestBoundedStateMachine(t *testing.T) {

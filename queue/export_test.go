@@ -1,6 +1,9 @@
 package queue
 
-import "unsafe"
+import (
+	"reflect"
+	"unsafe"
+)
 
 // NewBoundedAt is NewBounded with head and tail starting at lap startLap
 // (wrapping), so that a short test crosses the wrap-around of the 64-bit
@@ -30,7 +33,7 @@ type BoundedOffset struct {
 func BoundedHotOffsets() []BoundedOffset {
 	var q Bounded[uint64]
 	return []BoundedOffset{
-		{"slots, busy, oneLap, closed (read-mostly)", unsafe.Offsetof(q.slots)},
+		{"stamps, vals, clear, busy, oneLap, closed (read-mostly)", unsafe.Offsetof(q.stamps)},
 		{"head", unsafe.Offsetof(q.head)},
 		{"tail", unsafe.Offsetof(q.tail)},
 		{"notEmpty", unsafe.Offsetof(q.notEmpty)},
@@ -66,8 +69,16 @@ func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
 		panic("BoundedClaimPop: no value at head")
 	}
 	return func() T {
-		v := s.take(h, q.oneLap)
+		v := s.take(h, q.oneLap, q.clear)
 		q.head.StoreRelease(q.next(h))
 		return v
 	}
 }
+
+// HasPointers reports whether Bounded treats values of type T as holding
+// references (and zeroes the slots it empties).
+func HasPointers[T any]() bool { return hasPointers(reflect.TypeFor[T]()) }
+
+// BoundedSlotValue returns the value stored in the slot of index i,
+// whatever the slot's state; only for a queue no goroutine is using.
+func BoundedSlotValue[T any](q *Bounded[T], i int) T { return q.vals[i] }
