@@ -48,6 +48,15 @@
 // With -count N each cell is run N times (rounds interleaved) and the median
 // is shown.
 //
+// The header also gives the machine's cache-line hand-off time, measured
+// before the first run and after the last (bench.LineHandoff: two goroutines
+// pass a counter through one atomic word). Every queue moves its items
+// through lines that cross between cores, so its figures move with this
+// one. On a virtual machine that places its cores differently from one
+// hour to the next (the 2-core machine of docs/benchmarks.md), two runs
+// compare only if their hand-off figures agree, and a run whose two
+// figures disagree changed state in the middle.
+//
 // # Output
 //
 // Into -out (default out/bench, which git ignores):

@@ -345,6 +345,7 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 		}
 	}
 	prog.finish()
+	meta.HandoffAfter = measureHandoff()
 
 	rep := newReport(meta, cells)
 	fmt.Fprint(stdout, rep.text())

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/xbeam/xbeam/internal/bench"
 )
 
 // meta describes the run: the header of every output.
@@ -19,17 +21,32 @@ type meta struct {
 	Platform   string
 	Command    string
 	Settings   string
+	// HandoffBefore and HandoffAfter are bench.LineHandoff's figure taken
+	// before the first run and after the last (zero: not measured).
+	HandoffBefore time.Duration
+	HandoffAfter  time.Duration
+}
+
+// handoffRounds is the number of round trips of each bench.LineHandoff
+// measurement: a few tenths of a second on a slow virtual machine.
+const handoffRounds = 100_000
+
+// measureHandoff returns bench.LineHandoff's figure, or 0 where it declines.
+func measureHandoff() time.Duration {
+	d, _ := bench.LineHandoff(handoffRounds)
+	return d
 }
 
 func collectMeta(o *options) meta {
 	return meta{
-		Date:       time.Now().UTC().Format("2006-01-02 15:04 MST"),
-		CPU:        cpuModel(),
-		Cores:      runtime.NumCPU(),
-		GOMAXPROCS: runtime.GOMAXPROCS(0),
-		GoVersion:  runtime.Version(),
-		Platform:   runtime.GOOS + "/" + runtime.GOARCH,
-		Command:    o.cmdline,
+		Date:          time.Now().UTC().Format("2006-01-02 15:04 MST"),
+		CPU:           cpuModel(),
+		Cores:         runtime.NumCPU(),
+		GOMAXPROCS:    runtime.GOMAXPROCS(0),
+		GoVersion:     runtime.Version(),
+		Platform:      runtime.GOOS + "/" + runtime.GOARCH,
+		Command:       o.cmdline,
+		HandoffBefore: measureHandoff(),
 		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, work %d, producers stop after %v, median of %d",
 			o.items, o.loopItems, o.forkDepth, o.work, o.duration, o.count),
 	}
@@ -44,7 +61,21 @@ func (m meta) lines() [][2]string {
 		{"Go", m.GoVersion},
 		{"command", m.Command},
 		{"settings", m.Settings},
+		{"handoff", m.handoff()},
 	}
+}
+
+// handoff describes the hand-off figures for the header.
+func (m meta) handoff() string {
+	if m.HandoffBefore == 0 {
+		return "not measured (GOMAXPROCS < 2)"
+	}
+	after := "not yet measured"
+	if m.HandoffAfter != 0 {
+		after = fmt.Sprintf("%d ns after", m.HandoffAfter.Nanoseconds())
+	}
+	return fmt.Sprintf("%d ns before the runs, %s (one-way cache-line hand-off between two spinning goroutines; queue figures move with it)",
+		m.HandoffBefore.Nanoseconds(), after)
 }
 
 func (m meta) text() string {
