@@ -75,8 +75,13 @@ const bMaxCapacity = 1 << 30
 // Mops/s). On the 16-core machine of docs/benchmarks.md an early SCQ
 // moved 2.5-4.5 Mops/s in mpmc at every P from 1 to 16, and xsync's
 // MPMCQueue, a CAS-claim ring, 17.8 at P=1 and 3.0-4.8 from P=2 up: SCQ's
-// fetch-and-add put it at most 1.25x ahead (P=8). Whether this ring holds up at
-// 16 cores is not measured yet. A lost claim backs off
+// fetch-and-add put it at most 1.25x ahead (P=8). The eight come from
+// the Try operations: a fetch-and-add takes a position whether or not it
+// can be used, so a TryPush that finds its position's slot still full
+// cannot report "full" without undoing a claim others may already have
+// passed; SCQ keeps full and empty exact with a second ring of free
+// indices, at two ring operations per push and per pop. Whether this ring
+// holds up at 16 cores is not measured yet. A lost claim backs off
 // (atomicx.Backoff.Spin) before it retries.
 //
 // Close sets a flag. A push reads it after its claim: if it is set, the push
