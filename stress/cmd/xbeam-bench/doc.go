@@ -55,7 +55,8 @@
 // one. On a virtual machine that places its cores differently from one
 // hour to the next (the 2-core machine of docs/benchmarks.md), two runs
 // compare only if their hand-off figures agree, and a run whose two
-// figures disagree changed state in the middle.
+// figures disagree changed state in the middle: when they differ by more
+// than 2x either way, the header says so with a WARNING.
 //
 // # Output
 //

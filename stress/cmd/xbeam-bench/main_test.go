@@ -191,3 +191,26 @@ func TestFlags(t *testing.T) {
 		t.Errorf("bad flag: exit %d; want 2", code)
 	}
 }
+
+// TestHandoffWarning checks that the header warns when the hand-off time
+// measured after the runs differs from the one before by more than
+// handoffShift, either way, and stays quiet otherwise.
+func TestHandoffWarning(t *testing.T) {
+	for _, c := range []struct {
+		before, after time.Duration
+		warn          bool
+	}{
+		{52, 59, false},
+		{241, 246, false},
+		{62, 253, true},
+		{253, 62, true},
+		{100, 200, false},
+		{100, 201, true},
+		{100, 0, false}, // not yet measured
+	} {
+		got := meta{HandoffBefore: c.before, HandoffAfter: c.after}.handoff()
+		if warned := strings.Contains(got, "WARNING"); warned != c.warn {
+			t.Errorf("before %v, after %v: %q; want a warning: %v", c.before, c.after, got, c.warn)
+		}
+	}
+}

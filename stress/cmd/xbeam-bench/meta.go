@@ -74,9 +74,19 @@ func (m meta) handoff() string {
 	if m.HandoffAfter != 0 {
 		after = fmt.Sprintf("%d ns after", m.HandoffAfter.Nanoseconds())
 	}
-	return fmt.Sprintf("%d ns before the runs, %s (one-way cache-line hand-off between two spinning goroutines; queue figures move with it)",
+	line := fmt.Sprintf("%d ns before the runs, %s (one-way cache-line hand-off between two spinning goroutines; queue figures move with it)",
 		m.HandoffBefore.Nanoseconds(), after)
+	if a, b := m.HandoffAfter, m.HandoffBefore; a != 0 && (a > b*handoffShift || b > a*handoffShift) {
+		line += "; WARNING: it changed during the run, so the machine did: cells measured before and after the change do not compare"
+	}
+	return line
 }
+
+// handoffShift is the factor between the hand-off figures before and after
+// the runs beyond which the header says the machine changed state: the two
+// states of the 2-core machine of docs/benchmarks.md differ by 4x, and the
+// figure of one state varied by less than 1.6x over a day.
+const handoffShift = 2
 
 func (m meta) text() string {
 	var b strings.Builder
