@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/xbeam/xbeam/internal/typeinfo"
 )
 
 // Cell holds a value of any type T that goroutines load and store
@@ -64,7 +66,7 @@ func (c *Cell[T]) kind() uint32 {
 func cellModeOf[T any]() uint32 {
 	t := reflect.TypeFor[T]()
 	switch {
-	case t.Size() <= 8 && t.Align() <= 8 && !hasPointers(t):
+	case t.Size() <= 8 && t.Align() <= 8 && !typeinfo.HasPointers(t):
 		return cellWord
 	case t.Size() == unsafe.Sizeof(uintptr(0)) && isPointerShaped(t):
 		return cellPointer
@@ -81,23 +83,6 @@ func isPointerShaped(t reflect.Type) bool {
 		return t.Len() == 1 && isPointerShaped(t.Elem())
 	case reflect.Struct:
 		return t.NumField() == 1 && isPointerShaped(t.Field(0).Type)
-	}
-	return false
-}
-
-func hasPointers(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func,
-		reflect.Interface, reflect.Slice, reflect.String:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && hasPointers(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if hasPointers(t.Field(i).Type) {
-				return true
-			}
-		}
 	}
 	return false
 }

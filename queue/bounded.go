@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/typeinfo"
 )
 
 // bMaxCapacity bounds NewBounded's capacity: 2^30 slots is already 8 GiB of
@@ -262,7 +263,7 @@ func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 	q := &Bounded[T]{
 		stamps: make([]u64, capacity),
 		vals:   make([]T, capacity),
-		clear:  hasPointers(reflect.TypeFor[T]()),
+		clear:  typeinfo.HasPointers(reflect.TypeFor[T]()),
 		busy:   busyBit,
 		oneLap: 2 * busyBit,
 	}

@@ -215,47 +215,6 @@ func TestBoundedLayout(t *testing.T) {
 	}
 }
 
-// TestHasPointers checks the element-type test behind Bounded's zeroing of
-// emptied slots on each kind of type.
-func TestHasPointers(t *testing.T) {
-	type flat struct {
-		_ int32
-		_ [3]float64
-		_ struct{ _, _ uint8 }
-	}
-	type deep struct {
-		_ int
-		_ [2]struct{ _ string }
-	}
-	for _, c := range []struct {
-		name string
-		got  bool
-		want bool
-	}{
-		{"uint64", queue.HasPointers[uint64](), false},
-		{"uintptr", queue.HasPointers[uintptr](), false},
-		{"complex128", queue.HasPointers[complex128](), false},
-		{"[4]int", queue.HasPointers[[4]int](), false},
-		{"[0]*int", queue.HasPointers[[0]*int](), false},
-		{"struct{}", queue.HasPointers[struct{}](), false},
-		{"flat struct", queue.HasPointers[flat](), false},
-		{"*int", queue.HasPointers[*int](), true},
-		{"string", queue.HasPointers[string](), true},
-		{"[]byte", queue.HasPointers[[]byte](), true},
-		{"map[int]int", queue.HasPointers[map[int]int](), true},
-		{"chan int", queue.HasPointers[chan int](), true},
-		{"func()", queue.HasPointers[func()](), true},
-		{"any", queue.HasPointers[any](), true},
-		{"error", queue.HasPointers[error](), true},
-		{"[1][2]*int", queue.HasPointers[[1][2]*int](), true},
-		{"struct with a nested string", queue.HasPointers[deep](), true},
-	} {
-		if c.got != c.want {
-			t.Errorf("hasPointers(%s) = %v, want %v", c.name, c.got, c.want)
-		}
-	}
-}
-
 // TestBoundedPopDropsReferences checks that a pop zeroes the slot of a value
 // that holds pointers, so that the queue keeps nothing alive for the
 // collector, and leaves a pointer-free value in place (no store needed).

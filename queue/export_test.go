@@ -1,9 +1,6 @@
 package queue
 
-import (
-	"reflect"
-	"unsafe"
-)
+import "unsafe"
 
 // NewBoundedAt is NewBounded with head and tail starting at lap startLap
 // (wrapping), so that a short test crosses the wrap-around of the 64-bit
@@ -74,10 +71,6 @@ func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
 		return v
 	}
 }
-
-// HasPointers reports whether Bounded treats values of type T as holding
-// references (and zeroes the slots it empties).
-func HasPointers[T any]() bool { return hasPointers(reflect.TypeFor[T]()) }
 
 // BoundedSlotValue returns the value stored in the slot of index i,
 // whatever the slot's state; only for a queue no goroutine is using.
