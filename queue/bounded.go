@@ -437,46 +437,15 @@ var testHookBoundedWait func()
 // Push succeeds even if ctx is already done. A waiting Push spins briefly and
 // then parks without using CPU. It is safe for concurrent use.
 func (q *Bounded[T]) Push(ctx context.Context, v T) error {
-	switch q.push(v) {
-	case bOK:
-		return nil
-	case bDone:
-		return ErrClosed
+	if st := q.push(v); st != bFull {
+		return bErr(st)
 	}
 	return q.pushSlow(ctx, v)
 }
 
 func (q *Bounded[T]) pushSlow(ctx context.Context, v T) error {
-	var bo atomicx.Backoff
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !bo.ShouldPark() {
-			bo.Snooze()
-		} else {
-			w := q.notFull.Prepare()
-			// Re-check after announcing ourselves: a pop that frees a slot
-			// from now on sees us in notFull and wakes us.
-			switch q.push(v) {
-			case bOK:
-				q.notFull.Cancel(w)
-				return nil
-			case bDone:
-				q.notFull.Cancel(w)
-				return ErrClosed
-			}
-			if err := q.notFull.Wait(ctx, w); err != nil {
-				return err
-			}
-		}
-		switch q.push(v) {
-		case bOK:
-			return nil
-		case bDone:
-			return ErrClosed
-		}
-	}
+	// Pops wake notFull.
+	return q.await(ctx, &q.notFull, func(bool) bStatus { return q.push(v) })
 }
 
 // Pop removes and returns the oldest value, waiting while the queue is
@@ -485,49 +454,59 @@ func (q *Bounded[T]) pushSlow(ctx context.Context, v T) error {
 // available, Pop returns it even if ctx is already done. A waiting Pop spins
 // briefly and then parks without using CPU. It is safe for concurrent use.
 func (q *Bounded[T]) Pop(ctx context.Context) (T, error) {
-	v, st := q.pop(true)
-	if st == bOK {
-		return v, nil
-	}
-	if st == bDone {
-		return v, ErrClosed
+	if v, st := q.pop(true); st != bEmpty {
+		return v, bErr(st)
 	}
 	return q.popSlow(ctx)
 }
 
 func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
+	// Pushes wake notEmpty.
+	err = q.await(ctx, &q.notEmpty, func(done bool) (st bStatus) {
+		v, st = q.pop(done)
+		return st
+	})
+	return v, err
+}
+
+// await is the waiting half of Push and Pop: it retries try, spinning
+// briefly and then parking on ev, until try succeeds (nil), reports the
+// queue closed (ErrClosed), or ctx is done (ctx.Err()). try gets done =
+// true once the caller has parked or may park: a pop then also looks for a
+// closed, drained queue, which costs a load of tail that the spinning
+// retries leave alone (the producers' line). A push ignores it.
+func (q *Bounded[T]) await(ctx context.Context, ev *notify, try func(done bool) bStatus) error {
 	var bo atomicx.Backoff
 	for {
 		if err := ctx.Err(); err != nil {
-			return v, err
+			return err
 		}
 		if !bo.ShouldPark() {
 			bo.Snooze()
 		} else {
-			w := q.notEmpty.Prepare()
-			// Re-check after announcing ourselves: a push that publishes a
-			// value from now on sees us in notEmpty and wakes us.
-			switch v, st := q.pop(true); st {
-			case bOK:
-				q.notEmpty.Cancel(w)
-				return v, nil
-			case bDone:
-				q.notEmpty.Cancel(w)
-				return v, ErrClosed
+			// Announce ourselves, then re-check: whoever changes the
+			// queue from now on sees us in ev and wakes us.
+			w := ev.Prepare()
+			if st := try(true); st == bOK || st == bDone {
+				ev.Cancel(w)
+				return bErr(st)
 			}
-			if err := q.notEmpty.Wait(ctx, w); err != nil {
-				return v, err
+			if err := ev.Wait(ctx, w); err != nil {
+				return err
 			}
 		}
-		// While spinning, leave tail alone (the producers' line); once
-		// parked and woken, look for Close too.
-		switch v, st := q.pop(bo.ShouldPark()); st {
-		case bOK:
-			return v, nil
-		case bDone:
-			return v, ErrClosed
+		if st := try(bo.ShouldPark()); st == bOK || st == bDone {
+			return bErr(st)
 		}
 	}
+}
+
+// bErr is the error of a final status: nil for bOK, ErrClosed for bDone.
+func bErr(st bStatus) error {
+	if st == bDone {
+		return ErrClosed
+	}
+	return nil
 }
 
 // Close closes the queue: later pushes fail (TryPush reports false, Push
