@@ -36,8 +36,10 @@ func BenchmarkUnboundedMPMC(b *testing.B) {
 	bench.Run(b, bench.MPMC, unboundedBenchImpls(), bench.Ps())
 }
 
+// BenchmarkUnboundedMPMCBlocking adds P=64, the oversubscribed case (as
+// BenchmarkBoundedMPMCBlocking does).
 func BenchmarkUnboundedMPMCBlocking(b *testing.B) {
-	bench.Run(b, bench.MPMCBlocking, unboundedBenchImpls(), bench.Ps())
+	bench.Run(b, bench.MPMCBlocking, unboundedBenchImpls(), append(bench.Ps(), 64))
 }
 
 // BenchmarkUnboundedPairs measures one goroutine per P alternating TryPush

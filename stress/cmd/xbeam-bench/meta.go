@@ -83,9 +83,9 @@ func (m meta) handoff() string {
 }
 
 // handoffShift is the factor between the hand-off figures before and after
-// the runs beyond which the header says the machine changed state: the two
-// states of the 2-core machine of docs/benchmarks.md differ by 4x, and the
-// figure of one state varied by less than 1.6x over a day.
+// the runs beyond which the header says the machine changed state: in the
+// headers of docs/benchmarks.md the 2-core machine's two states read 52-59
+// and 218-246 ns, about 4x apart, and one state's figures at most 1.15x.
 const handoffShift = 2
 
 func (m meta) text() string {
