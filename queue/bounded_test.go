@@ -872,82 +872,61 @@ func TestBoundedNoAllocs(t *testing.T) {
 	<-done
 }
 
-// TestBoundedWideValuesIntact hammers a small ring with values wider than a
-// word, one pointer-free (boundedItem32) and one holding a string, from two
-// producers to two consumers, and checks that every value comes out whole
-// (no field from another push) and exactly once. It is what the release
-// store of a stamp has to order: a multi-word value written with plain
-// stores before it, and read with plain loads after it (and, for the string
-// type, zeroed after the read).
+// TestBoundedWideValuesIntact runs stress's conservation hammer through
+// small rings of values wider than a word, one pointer-free (boundedItem32)
+// and one holding a string: each uint64 the hammer pushes travels inside
+// such a value, and a value that comes out torn (a field from another
+// push) pops as a value nobody pushed. It is what the release store of a
+// stamp has to order: a multi-word value written with plain stores before
+// it, and read with plain loads after it (and, for the string type, zeroed
+// after the read).
 func TestBoundedWideValuesIntact(t *testing.T) {
 	type named struct {
 		id   uint64
 		name string
 	}
+	opts := stress.Options{Capacity: 4, Producers: []int{2}, Consumers: []int{2}, Procs: []int{2, 8}}
 	t.Run("T=boundedItem32", func(t *testing.T) {
-		boundedHammerWide(t,
-			func(id uint64) boundedItem32 { return boundedItem32{id, ^id, id * 0x9e3779b97f4a7c15, id + 7} },
-			func(v boundedItem32) (uint64, bool) {
-				return v.a, v.b == ^v.a && v.c == v.a*0x9e3779b97f4a7c15 && v.d == v.a+7
-			})
+		stress.CheckQueue(t, func() stress.Queue {
+			return wideQueue[boundedItem32]{queue.NewBounded[boundedItem32](4),
+				func(id uint64) boundedItem32 { return boundedItem32{id, ^id, id * 0x9e3779b97f4a7c15, id + 7} },
+				func(v boundedItem32) (uint64, bool) {
+					return v.a, v.b == ^v.a && v.c == v.a*0x9e3779b97f4a7c15 && v.d == v.a+7
+				}}
+		}, opts)
 	})
 	t.Run("T=named", func(t *testing.T) {
-		boundedHammerWide(t,
-			func(id uint64) named { return named{id, fmt.Sprint(id)} },
-			func(v named) (uint64, bool) { return v.id, v.name == fmt.Sprint(v.id) })
+		stress.CheckQueue(t, func() stress.Queue {
+			return wideQueue[named]{queue.NewBounded[named](4),
+				func(id uint64) named { return named{id, fmt.Sprint(id)} },
+				func(v named) (uint64, bool) { return v.id, v.name == fmt.Sprint(v.id) }}
+		}, opts)
 	})
 }
 
-// boundedHammerWide runs TestBoundedWideValuesIntact for one value type:
-// mk makes the value of an id, check returns the id of a value and whether
-// the value is whole.
-func boundedHammerWide[T any](t *testing.T, mk func(uint64) T, check func(T) (uint64, bool)) {
-	const producers, consumers = 2, 2
-	n := uint64(boundedScale(200_000))
-	q := queue.NewBounded[T](4)
-	seen := make([]atomic.Bool, producers*n)
-	var bad, dup atomic.Int64
-	var consumed atomic.Uint64
-	var wg sync.WaitGroup
-	for p := range uint64(producers) {
-		wg.Go(func() {
-			for i := range n {
-				for !q.TryPush(mk(p*n + i)) {
-					runtime.Gosched()
-				}
-			}
-		})
-	}
-	for range consumers {
-		wg.Go(func() {
-			for consumed.Load() < producers*n {
-				v, ok := q.TryPop()
-				if !ok {
-					runtime.Gosched()
-					continue
-				}
-				consumed.Add(1)
-				id, whole := check(v)
-				if !whole || id >= producers*n {
-					bad.Add(1)
-					continue
-				}
-				if seen[id].Swap(true) {
-					dup.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if bad.Load() != 0 || dup.Load() != 0 {
-		t.Fatalf("%d torn or foreign values, %d duplicates", bad.Load(), dup.Load())
-	}
-	for id := range seen {
-		if !seen[id].Load() {
-			t.Fatalf("value %d was pushed and never popped", id)
-		}
-	}
-	if q.Len() != 0 {
-		t.Fatalf("Len() = %d after every value was popped, want 0", q.Len())
-	}
+// wideQueue carries stress's uint64 values through a Bounded[T]: mk makes
+// the T of a value, check returns the value of a T and whether the T is
+// whole. A torn T pops as tornValue, which no producer pushes.
+type wideQueue[T any] struct {
+	q     *queue.Bounded[T]
+	mk    func(uint64) T
+	check func(T) (uint64, bool)
 }
+
+// tornValue is what wideQueue pops in place of a torn value.
+const tornValue = ^uint64(0)
+
+func (w wideQueue[T]) TryPush(v uint64) bool { return w.q.TryPush(w.mk(v)) }
+
+func (w wideQueue[T]) TryPop() (uint64, bool) {
+	x, ok := w.q.TryPop()
+	if !ok {
+		return 0, false
+	}
+	if v, whole := w.check(x); whole {
+		return v, true
+	}
+	return tornValue, true
+}
+
+func (w wideQueue[T]) Len() int { return w.q.Len() }
