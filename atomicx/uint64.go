@@ -29,10 +29,11 @@ func (x *Uint64) Store(val uint64) { chaosPoint(); x.v.Store(val) }
 // and store that this goroutine did before it happens before any load that
 // observes val, as with Store, but a later load of another word by this
 // goroutine may take effect before val is visible to others (no
-// store-to-load fence). Use it for a word that publishes nothing by itself
-// and that no Dekker-style handshake (store one word, then load another)
-// depends on, such as a position hint that readers check against other
-// state. It is a plain store on amd64 (x86-TSO) and STLR on arm64, where
+// store-to-load fence). Use it where a store has to publish what came
+// before it but no Dekker-style handshake (store one word, then load
+// another) depends on it: a stamp that hands a value over (queue.Bounded),
+// or a position hint that readers check against other state. It is a
+// plain store on amd64 (x86-TSO) and STLR on arm64, where
 // Store costs a locked exchange or a full barrier; elsewhere, and under the
 // race detector, it is Store.
 func (x *Uint64) StoreRelease(val uint64) {
