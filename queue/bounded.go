@@ -81,9 +81,20 @@ const bMaxCapacity = 1 << 30
 // can be used, so a TryPush that finds its position's slot still full
 // cannot report "full" without undoing a claim others may already have
 // passed; SCQ keeps full and empty exact with a second ring of free
-// indices, at two ring operations per push and per pop. Whether this ring
-// holds up at 16 cores is not measured yet. A lost claim backs off
-// (atomicx.Backoff.Spin) before it retries.
+// indices, at two ring operations per push and per pop. The blocking
+// operations alone could draw their positions by fetch-and-add, since
+// they wait anyway; but a drawn position cannot be given back, so a push
+// must wait for the pop that empties its slot a lap behind, and a pop for
+// the push of its own position, however long those goroutines stay
+// descheduled (a convoy when goroutines outnumber cores). Measured beside this
+// ring as impl=ref-faa-ticket in BenchmarkBoundedMPMCBlocking (a ticket
+// ring without cancellation, Close or parking, so an upper bound on that
+// design), it moved this ring's items per second times 0.84 at P=1, 0.56
+// at P=2, 0.62 at P=4 and 0.29 at P=64, where it fell below a channel
+// (two cores, medians of 4 runs, -benchtime 2000000x, 2026-11-28,
+// hand-off 230 ns). Whether this ring holds up at 16 cores is not
+// measured yet; the benchmark is there to run beside it. A lost
+// claim backs off (atomicx.Backoff.Spin) before it retries.
 //
 // Close sets a flag. A push reads it after its claim: if it is set, the push
 // puts the stamp back (it has written nothing yet) and fails, without moving

@@ -33,9 +33,13 @@ func BenchmarkBoundedMPMC(b *testing.B) {
 	bench.Run(b, bench.MPMC, boundedBenchImpls(), bench.Ps())
 }
 
-// BenchmarkBoundedMPMCBlocking adds P=64, the oversubscribed case.
+// BenchmarkBoundedMPMCBlocking adds P=64, the oversubscribed case, and the
+// fetch-and-add ticket ring (impl=ref-faa-ticket, see ticketRing): what
+// positions drawn by fetch-and-add would give the blocking operations,
+// measured beside Bounded's CAS claims.
 func BenchmarkBoundedMPMCBlocking(b *testing.B) {
-	bench.Run(b, bench.MPMCBlocking, boundedBenchImpls(), append(bench.Ps(), 64))
+	impls := append(boundedBenchImpls(), ticketRingImpl())
+	bench.Run(b, bench.MPMCBlocking, impls, append(bench.Ps(), 64))
 }
 
 // BenchmarkBoundedTryPushPop is one goroutine alternating TryPush and TryPop
