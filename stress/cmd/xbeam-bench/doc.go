@@ -56,7 +56,12 @@
 // hour to the next (the 2-core machine of docs/benchmarks.md), two runs
 // compare only if their hand-off figures agree, and a run whose two
 // figures disagree changed state in the middle: when they differ by more
-// than 2x either way, the header says so with a WARNING.
+// than 2x either way, the header says so with a WARNING. A quicker probe
+// (a few milliseconds) also runs before every run, and a cell any of whose
+// runs started more than 2x away from the header's first figure carries a
+// "~" after its number: it was measured in another state, and its ratios
+// to cells measured in the header's state mean little. The CSV gives each
+// cell's probe (the median over its runs) and the flag.
 //
 // # Output
 //
@@ -64,7 +69,7 @@
 //
 //   - results.csv: one row per cell (workload, impl, peer, P, items, ops,
 //     elapsed_s, mops, truncated, status, ratio_chan, ratio_best_peer, runs,
-//     error), after '#' header lines;
+//     handoff_ns, state_shift, error), after '#' header lines;
 //   - results.md: the same tables in Markdown, with the date, machine (CPU
 //     model and core count), GOMAXPROCS, Go version and command line; paste
 //     this file, never typed numbers, into docs/benchmarks.md;

@@ -247,6 +247,9 @@ type cell struct {
 	p     int
 	items int
 	runs  []bench.Result
+	// handoffs holds, for each run, the machine's hand-off time measured
+	// just before it (see cellHandoff); empty where it declines.
+	handoffs []time.Duration
 }
 
 // result is the median run of the cell, or its first failed one.
@@ -331,6 +334,9 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 		for i, c := range cells {
 			prog.start(fmt.Sprintf("%s P=%d %s", c.w.Name, c.p, c.impl.Name), k)
 			runtime.GC()
+			if h := cellHandoff(); h > 0 {
+				c.handoffs = append(c.handoffs, h)
+			}
 			r := c.w.Run(c.impl, bench.Config{Items: c.items, P: c.p, Deadline: o.duration, Work: o.work})
 			c.runs = append(c.runs, r)
 			prog.done(r)

@@ -73,6 +73,11 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("row %v: mops %q is not a positive number", row, row["mops"])
 		}
 		seen[row["workload"]] = true
+		if runtime.GOMAXPROCS(0) >= 2 {
+			if h, err := strconv.Atoi(row["handoff_ns"]); err != nil || h <= 0 {
+				t.Errorf("row %v: handoff_ns %q is not a positive number", row, row["handoff_ns"])
+			}
+		}
 		if row["workload"] == "mpmc" && row["impl"] == bench.ChanName && row["ratio_chan"] != "1.00" {
 			t.Errorf("chan's ratio to chan = %q; want 1.00", row["ratio_chan"])
 		}
@@ -211,6 +216,45 @@ func TestHandoffWarning(t *testing.T) {
 		got := meta{HandoffBefore: c.before, HandoffAfter: c.after}.handoff()
 		if warned := strings.Contains(got, "WARNING"); warned != c.warn {
 			t.Errorf("before %v, after %v: %q; want a warning: %v", c.before, c.after, got, c.warn)
+		}
+	}
+}
+
+// TestStateShiftMarker checks the "~" marker: a cell whose run started with
+// the hand-off time more than 2x off the header's first figure is marked in
+// the table, escaped in Markdown and flagged in the CSV; one within 2x is
+// not, and nothing is marked where the hand-off was not measured.
+func TestStateShiftMarker(t *testing.T) {
+	ok := bench.Result{Ops: 1000, Elapsed: time.Millisecond}
+	same := &cell{w: bench.MPMC, impl: bench.ChanImpl(), p: 1, items: 1000,
+		runs: []bench.Result{ok, ok}, handoffs: []time.Duration{60, 110}}
+	other := &cell{w: bench.MPMC, impl: bench.MutexRingImpl(), p: 1, items: 1000,
+		runs: []bench.Result{ok, ok}, handoffs: []time.Duration{60, 250}}
+	unmeasured := &cell{w: bench.MPMC, impl: bench.XsyncMPMCImpl(), p: 1, items: 1000,
+		runs: []bench.Result{ok}}
+	rep := newReport(meta{HandoffBefore: 55}, []*cell{same, other, unmeasured})
+	g := rep.groups[0]
+	for _, c := range []struct {
+		c    *cell
+		mark bool
+	}{{same, false}, {other, true}, {unmeasured, false}} {
+		if got := strings.Contains(g.cellText(c.c), "~"); got != c.mark {
+			t.Errorf("%s: cell %q; want the marker: %v", c.c.impl.Name, g.cellText(c.c), c.mark)
+		}
+	}
+	if md := rep.markdown(); !strings.Contains(md, "| mutex-ring | 1.00~") && !strings.Contains(md, `| mutex-ring | 1.00\~`) {
+		t.Errorf("results.md lacks the escaped marker:\n%s", md)
+	} else if strings.Contains(md, "1.00~") {
+		t.Errorf("results.md has an unescaped marker:\n%s", md)
+	}
+	dir := t.TempDir()
+	if err := rep.writeCSV(filepath.Join(dir, "results.csv")); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{"chan": {"110", "false"}, "mutex-ring": {"250", "true"}, "xsync-mpmc": {"", "false"}}
+	for _, row := range readCSV(t, filepath.Join(dir, "results.csv")) {
+		if w := want[row["impl"]]; row["handoff_ns"] != w[0] || row["state_shift"] != w[1] {
+			t.Errorf("%s: handoff_ns %q, state_shift %q; want %q, %q", row["impl"], row["handoff_ns"], row["state_shift"], w[0], w[1])
 		}
 	}
 }

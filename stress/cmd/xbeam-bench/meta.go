@@ -37,6 +37,25 @@ func measureHandoff() time.Duration {
 	return d
 }
 
+// cellHandoffRounds is the size of the quick hand-off probe before each
+// run: a few milliseconds even on a slow virtual machine, against runs of
+// up to -duration.
+const cellHandoffRounds = 5_000
+
+// cellHandoff returns a quick bench.LineHandoff figure, taken before each
+// run so that a cell measured in another state of the machine than the one
+// the header records can be told (see stateShifted), or 0 where it declines.
+func cellHandoff() time.Duration {
+	d, _ := bench.LineHandoff(cellHandoffRounds)
+	return d
+}
+
+// shifted reports whether hand-off figure h is more than handoffShift away
+// from ref, either way; false when either is not measured.
+func shifted(h, ref time.Duration) bool {
+	return h > 0 && ref > 0 && (h > ref*handoffShift || ref > h*handoffShift)
+}
+
 func collectMeta(o *options) meta {
 	return meta{
 		Date:          time.Now().UTC().Format("2006-01-02 15:04 MST"),
@@ -76,7 +95,7 @@ func (m meta) handoff() string {
 	}
 	line := fmt.Sprintf("%d ns before the runs, %s (one-way cache-line hand-off between two spinning goroutines; queue figures move with it)",
 		m.HandoffBefore.Nanoseconds(), after)
-	if a, b := m.HandoffAfter, m.HandoffBefore; a != 0 && (a > b*handoffShift || b > a*handoffShift) {
+	if shifted(m.HandoffAfter, m.HandoffBefore) {
 		line += "; WARNING: it changed during the run, so the machine did: cells measured before and after the change do not compare"
 	}
 	return line

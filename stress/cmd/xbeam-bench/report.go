@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/xbeam/xbeam/internal/bench"
 )
@@ -25,6 +26,9 @@ type group struct {
 	ps    []int
 	impls []*bench.Impl
 	cells map[string]*cell // by impl name + "/" + P
+	// handoffRef is the header's hand-off figure before the runs, the
+	// reference of stateShifted (zero: not measured).
+	handoffRef time.Duration
 }
 
 func key(impl string, p int) string { return impl + "/" + strconv.Itoa(p) }
@@ -35,7 +39,7 @@ func newReport(m meta, cells []*cell) *report {
 	for _, c := range cells {
 		g := byW[c.w]
 		if g == nil {
-			g = &group{w: c.w, cells: map[string]*cell{}}
+			g = &group{w: c.w, cells: map[string]*cell{}, handoffRef: m.HandoffBefore}
 			byW[c.w] = g
 			r.groups = append(r.groups, g)
 		}
@@ -116,6 +120,19 @@ func (g *group) ratios(c *cell) (toChan, toBest string) {
 	return toChan, toBest
 }
 
+// stateShifted reports whether any of c's runs started with the machine's
+// hand-off time more than handoffShift away from the header's first figure:
+// the machine was in another state then, and the cell compares with cells
+// of the header's state only with care.
+func (g *group) stateShifted(c *cell) bool {
+	for _, h := range c.handoffs {
+		if shifted(h, g.handoffRef) {
+			return true
+		}
+	}
+	return false
+}
+
 // cellText renders a cell as "Mops (x chan / x best)", or FAIL.
 func (g *group) cellText(c *cell) string {
 	if c == nil {
@@ -129,6 +146,9 @@ func (g *group) cellText(c *cell) string {
 	if res.Truncated {
 		s += "*"
 	}
+	if g.stateShifted(c) {
+		s += "~"
+	}
 	toChan, toBest := g.ratios(c)
 	if toChan == "" {
 		toChan = "-"
@@ -139,7 +159,7 @@ func (g *group) cellText(c *cell) string {
 	return fmt.Sprintf("%s (%s / %s)", s, toChan, toBest)
 }
 
-const legend = "Mops/s (ratio to chan / ratio to the best peer at the same P); * = stopped at the deadline before all items were done (the rate is still exact); FAIL = the run failed its check (no number)"
+const legend = "Mops/s (ratio to chan / ratio to the best peer at the same P); * = stopped at the deadline before all items were done (the rate is still exact); ~ = the machine's hand-off time before the run was more than 2x off the header's first figure (another state of the machine: compare with care); FAIL = the run failed its check (no number)"
 
 // text renders the terminal tables.
 func (r *report) text() string {
@@ -175,6 +195,10 @@ func (r *report) text() string {
 	return b.String()
 }
 
+// mdEscape escapes the cell markers that Markdown would read as emphasis or
+// strikethrough.
+var mdEscape = strings.NewReplacer("*", `\*`, "~", `\~`)
+
 // markdown renders the header and one table per workload.
 func (r *report) markdown() string {
 	var b strings.Builder
@@ -204,7 +228,7 @@ func (r *report) markdown() string {
 			}
 			fmt.Fprintf(&b, "| %s |", name)
 			for _, p := range g.ps {
-				fmt.Fprintf(&b, " %s |", strings.ReplaceAll(g.cellText(g.cells[key(impl.Name, p)]), "*", `\*`))
+				fmt.Fprintf(&b, " %s |", mdEscape.Replace(g.cellText(g.cells[key(impl.Name, p)])))
 			}
 			b.WriteString("\n")
 		}
@@ -216,7 +240,7 @@ func (r *report) markdown() string {
 }
 
 // csvHeader names the CSV columns.
-var csvHeader = []string{"workload", "impl", "peer", "P", "items", "ops", "elapsed_s", "mops", "truncated", "status", "ratio_chan", "ratio_best_peer", "runs", "error"}
+var csvHeader = []string{"workload", "impl", "peer", "P", "items", "ops", "elapsed_s", "mops", "truncated", "status", "ratio_chan", "ratio_best_peer", "runs", "handoff_ns", "state_shift", "error"}
 
 // writeCSV writes '#'-prefixed header lines, then one row per cell.
 func (r *report) writeCSV(path string) error {
@@ -245,7 +269,8 @@ func (r *report) writeCSV(path string) error {
 				cw.Write([]string{g.w.Name, impl.Name, strconv.FormatBool(impl.Peer), strconv.Itoa(p),
 					strconv.Itoa(c.items), strconv.FormatUint(res.Ops, 10),
 					fmt.Sprintf("%.6f", res.Elapsed.Seconds()), mops, strconv.FormatBool(res.Truncated),
-					status, toChan, toBest, strconv.Itoa(len(c.runs)), errText})
+					status, toChan, toBest, strconv.Itoa(len(c.runs)), handoffText(c.handoffs),
+					strconv.FormatBool(g.stateShifted(c)), errText})
 			}
 		}
 	}
@@ -255,6 +280,17 @@ func (r *report) writeCSV(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// handoffText is the median of a cell's hand-off figures in nanoseconds, or
+// "" if none was measured.
+func handoffText(hs []time.Duration) string {
+	if len(hs) == 0 {
+		return ""
+	}
+	s := slices.Clone(hs)
+	slices.Sort(s)
+	return strconv.FormatInt(s[len(s)/2].Nanoseconds(), 10)
 }
 
 // write writes results.csv, results.md and one chart per workload into dir
