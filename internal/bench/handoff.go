@@ -13,12 +13,13 @@ import (
 // another on this machine now: two goroutines pass a counter back and forth
 // through one atomic word, each waiting for the other's increment, for
 // rounds round trips, three times; the result is the fastest of the three,
-// as the time of one one-way hand-off. (The fastest, because noise only adds:
-// a goroutine descheduled for a millisecond in a probe of 5,000 round trips
-// adds 100 ns to every hand-off of that probe.) Every queue workload moves its items through lines that
-// cross between cores, so this figure moves every queue's throughput with
-// it; on a virtual machine whose cores the host places differently from one
-// minute to the next it is the way to tell two states of the machine apart.
+// as the time of one one-way hand-off. (The fastest, because noise only
+// adds: a goroutine descheduled for a millisecond in a probe of 5,000 round
+// trips adds 100 ns to every hand-off of that probe.) Every queue workload
+// moves its items through lines that cross between cores, so this figure
+// moves every queue's throughput with it; on a virtual machine whose cores
+// the host places differently from one minute to the next it is the way to
+// tell two states of the machine apart.
 //
 // It reports false (and measures nothing) when rounds is below 2, or when
 // GOMAXPROCS is below 2: the two goroutines would then share one processor
