@@ -248,7 +248,7 @@ type cell struct {
 	items int
 	runs  []bench.Result
 	// handoffs holds, for each run, the machine's hand-off time measured
-	// just before it (see cellHandoff); empty where it declines.
+	// just before it (cellHandoffRounds); empty where it declines.
 	handoffs []time.Duration
 }
 
@@ -334,7 +334,7 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 		for i, c := range cells {
 			prog.start(fmt.Sprintf("%s P=%d %s", c.w.Name, c.p, c.impl.Name), k)
 			runtime.GC()
-			if h := cellHandoff(); h > 0 {
+			if h := probeHandoff(cellHandoffRounds); h > 0 {
 				c.handoffs = append(c.handoffs, h)
 			}
 			r := c.w.Run(c.impl, bench.Config{Items: c.items, P: c.p, Deadline: o.duration, Work: o.work})
@@ -351,7 +351,7 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 		}
 	}
 	prog.finish()
-	meta.HandoffAfter = measureHandoff()
+	meta.HandoffAfter = probeHandoff(handoffRounds)
 
 	rep := newReport(meta, cells)
 	fmt.Fprint(stdout, rep.text())

@@ -27,26 +27,21 @@ type meta struct {
 	HandoffAfter  time.Duration
 }
 
-// handoffRounds is the number of round trips of each bench.LineHandoff
-// measurement: a few tenths of a second on a slow virtual machine.
+// handoffRounds is the number of round trips of the header's hand-off
+// measurements: a few tenths of a second on a slow virtual machine.
 const handoffRounds = 100_000
 
-// measureHandoff returns bench.LineHandoff's figure, or 0 where it declines.
-func measureHandoff() time.Duration {
-	d, _ := bench.LineHandoff(handoffRounds)
-	return d
-}
-
 // cellHandoffRounds is the size of the quick hand-off probe before each
-// run: a few milliseconds even on a slow virtual machine, against runs of
-// up to -duration.
+// run, so that a cell measured in another state of the machine than the
+// one the header records can be told (see stateShifted): a few
+// milliseconds even on a slow virtual machine, against runs of up to
+// -duration.
 const cellHandoffRounds = 5_000
 
-// cellHandoff returns a quick bench.LineHandoff figure, taken before each
-// run so that a cell measured in another state of the machine than the one
-// the header records can be told (see stateShifted), or 0 where it declines.
-func cellHandoff() time.Duration {
-	d, _ := bench.LineHandoff(cellHandoffRounds)
+// probeHandoff returns bench.LineHandoff's figure over rounds round
+// trips, or 0 where it declines.
+func probeHandoff(rounds int) time.Duration {
+	d, _ := bench.LineHandoff(rounds)
 	return d
 }
 
@@ -65,7 +60,7 @@ func collectMeta(o *options) meta {
 		GoVersion:     runtime.Version(),
 		Platform:      runtime.GOOS + "/" + runtime.GOARCH,
 		Command:       o.cmdline,
-		HandoffBefore: measureHandoff(),
+		HandoffBefore: probeHandoff(handoffRounds),
 		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, work %d, producers stop after %v, median of %d",
 			o.items, o.loopItems, o.forkDepth, o.work, o.duration, o.count),
 	}
