@@ -1,6 +1,7 @@
 package queue_test
 
 import (
+	"math/bits"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -56,11 +57,8 @@ func newTicketRing(capacity int) *ticketRing {
 	if capacity < 1 || capacity&(capacity-1) != 0 {
 		panic("ticketRing: capacity must be a power of two")
 	}
-	shift := uint(0)
-	for 1<<shift < capacity {
-		shift++
-	}
-	return &ticketRing{slots: make([]ticketSlot, capacity), mask: uint64(capacity - 1), shift: shift}
+	return &ticketRing{slots: make([]ticketSlot, capacity), mask: uint64(capacity - 1),
+		shift: uint(bits.TrailingZeros(uint(capacity)))}
 }
 
 func (r *ticketRing) Push(v uint64) {
