@@ -65,3 +65,50 @@ func BenchmarkBoundedTryPushPop(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBoundedPingPong is the latency counterweight to the throughput
+// workloads: two goroutines pass one value back and forth through two
+// queues with blocking Push and Pop, so every Pop finds its queue empty and
+// waits for the other side. ns/op is one round trip, two hand-offs.
+//
+// The workloads above reward a Pop that, finding the queue empty, waits
+// longer before it looks again: each look pulls the slot's line away from
+// the producer about to write it. Here the value it waits for is already on
+// its way, so every extra pause is added to the round trip. A change to
+// Bounded's waiting path should be measured on both.
+func BenchmarkBoundedPingPong(b *testing.B) {
+	for _, impl := range boundedBenchImpls() {
+		if impl.NewBlocking == nil {
+			continue
+		}
+		b.Run("impl="+impl.Name, func(b *testing.B) {
+			there, back := impl.NewBlocking(), impl.NewBlocking()
+			done := make(chan struct{})
+			go func() {
+				// Echo every value; 0 is the last.
+				defer close(done)
+				for {
+					v := there.Pop()
+					back.Push(v)
+					if v == 0 {
+						return
+					}
+				}
+			}()
+			b.ReportAllocs()
+			var got, want uint64
+			for i := uint64(1); b.Loop(); i++ {
+				there.Push(i)
+				if v := back.Pop(); v != i && want == 0 {
+					got, want = v, i
+				}
+			}
+			there.Push(0)
+			back.Pop()
+			<-done
+			if want != 0 {
+				b.Fatalf("%s: round trip %d came back as %d", impl.Name, want, got)
+			}
+		})
+	}
+}
