@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unsafe"
 
@@ -328,6 +329,30 @@ func TestShardIndexSpreadsGoroutines(t *testing.T) {
 	// would put them all on one shard.
 	if len(seen) < 8 {
 		t.Fatalf("32 goroutines landed on only %d of %d shards", len(seen), n)
+	}
+}
+
+// TestSnoozeYieldsWithOneProc checks that Snooze does not spin where nothing
+// else can run: with GOMAXPROCS 1, a goroutine made runnable before the wait
+// runs within its first few Snoozes. A spinning Snooze would keep it off the
+// only P until the wait reached its yields (step 7).
+func TestSnoozeYieldsWithOneProc(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	// One whole wait first: Snooze reads GOMAXPROCS at a wait's first yield.
+	var warm atomicx.Backoff
+	for !warm.ShouldPark() {
+		warm.Snooze()
+	}
+	var ran atomic.Bool
+	go ran.Store(true)
+	var b atomicx.Backoff
+	// Gosched may pick the waiter again once (the scheduler looks at the
+	// global queue first on every 61st tick), so three tries, not one.
+	for i := 0; i < 3 && !ran.Load(); i++ {
+		b.Snooze()
+	}
+	if !ran.Load() {
+		t.Fatal("with GOMAXPROCS 1, a runnable goroutine did not run during three Snoozes")
 	}
 }
 

@@ -1,6 +1,9 @@
 package atomicx
 
-import "runtime"
+import (
+	"runtime"
+	"sync/atomic"
+)
 
 const (
 	// spinLimit caps exponential spinning at 2^spinLimit pause instructions.
@@ -37,16 +40,52 @@ func (b *Backoff) Spin() {
 
 // Snooze backs off while waiting for another goroutine: it spins
 // exponentially for the first steps, then yields the processor with
-// runtime.Gosched. After about ten calls ShouldPark reports true.
+// runtime.Gosched. After about ten calls ShouldPark reports true. With
+// GOMAXPROCS 1 it yields from the first step: no other goroutine runs while
+// this one spins, so spinning would only delay the one it waits for. It
+// learns GOMAXPROCS at a wait's first yield (see procs), so the first wait
+// after a change may still spin.
 func (b *Backoff) Snooze() {
-	if b.step <= spinLimit {
+	if b.step <= spinLimit && canSpin() {
 		procYield(1 << b.step)
 	} else {
+		if b.step == 0 || b.step == spinLimit+1 {
+			// This wait's first yield.
+			refreshProcs()
+		}
 		runtime.Gosched()
 	}
 	if b.step <= yieldLimit {
 		b.step++
 	}
+}
+
+// procs is runtime.GOMAXPROCS(0) as Snooze last read it, or 0 before the
+// first read. Snooze keeps a copy because runtime.GOMAXPROCS takes the
+// scheduler's global lock; it reads it again at each wait's first yield,
+// which costs far more than the lock. A sync/atomic value, not one of this
+// package's: it decides how to wait, never what a structure reads or
+// writes, so the chaos build has nothing to perturb here. It is stored
+// only when it changes, so that waiters on many cores share its line.
+var procs atomic.Int32
+
+// canSpin reports whether spinning can help: whether another goroutine can
+// run meanwhile (GOMAXPROCS > 1), as far as procs knows.
+func canSpin() bool {
+	n := procs.Load()
+	if n == 0 {
+		n = refreshProcs()
+	}
+	return n > 1
+}
+
+// refreshProcs reads GOMAXPROCS into procs and returns it.
+func refreshProcs() int32 {
+	n := int32(runtime.GOMAXPROCS(0))
+	if procs.Load() != n {
+		procs.Store(n)
+	}
+	return n
 }
 
 // ShouldPark reports whether the caller has backed off long enough that it
