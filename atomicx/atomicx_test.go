@@ -334,8 +334,8 @@ func TestShardIndexSpreadsGoroutines(t *testing.T) {
 
 // TestSnoozeYieldsWithOneProc checks that Snooze does not spin where nothing
 // else can run: with GOMAXPROCS 1, a goroutine made runnable before the wait
-// runs within its first few Snoozes. A spinning Snooze would keep it off the
-// only P until the wait reached its yields (step 7).
+// runs within the wait's first few Snoozes. A spinning Snooze would keep it
+// off the only P until the wait reached its yields (step 7).
 func TestSnoozeYieldsWithOneProc(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	// One whole wait first: Snooze reads GOMAXPROCS at a wait's first yield.
@@ -353,6 +353,32 @@ func TestSnoozeYieldsWithOneProc(t *testing.T) {
 	}
 	if !ran.Load() {
 		t.Fatal("with GOMAXPROCS 1, a runnable goroutine did not run during three Snoozes")
+	}
+}
+
+// TestSnoozeSpinsOnlyWithCoresToSpare checks Snooze's rule for spinning
+// after it has seen each setting of GOMAXPROCS: spin with 2 Ps up to one
+// per core, not with 1, not with more Ps than cores.
+func TestSnoozeSpinsOnlyWithCoresToSpare(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	type spinCase struct {
+		procs int
+		spin  bool
+	}
+	cases := []spinCase{{1, false}, {runtime.NumCPU() + 1, false}}
+	if runtime.NumCPU() >= 2 {
+		cases = append(cases, spinCase{runtime.NumCPU(), true})
+	}
+	for _, c := range cases {
+		runtime.GOMAXPROCS(c.procs)
+		var wait atomicx.Backoff
+		for !wait.ShouldPark() {
+			wait.Snooze()
+		}
+		if got := atomicx.CanSpin(); got != c.spin {
+			t.Errorf("GOMAXPROCS %d on %d cores: Snooze spins = %v, want %v",
+				c.procs, runtime.NumCPU(), got, c.spin)
+		}
 	}
 }
 

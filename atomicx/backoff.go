@@ -40,11 +40,14 @@ func (b *Backoff) Spin() {
 
 // Snooze backs off while waiting for another goroutine: it spins
 // exponentially for the first steps, then yields the processor with
-// runtime.Gosched. After about ten calls ShouldPark reports true. With
-// GOMAXPROCS 1 it yields from the first step: no other goroutine runs while
-// this one spins, so spinning would only delay the one it waits for. It
-// learns GOMAXPROCS at a wait's first yield (see procs), so the first wait
-// after a change may still spin.
+// runtime.Gosched. After about ten calls ShouldPark reports true.
+//
+// Snooze spins only where the goroutine it waits for can run meanwhile on a
+// core of its own: GOMAXPROCS above 1 and at most runtime.NumCPU(). With
+// GOMAXPROCS 1, or more Ps than cores, it yields from the first step, since
+// a spinning thread would hold the core that goroutine needs. It learns
+// GOMAXPROCS at a wait's first yield (see procs), so the first wait after a
+// change may still spin.
 func (b *Backoff) Snooze() {
 	if b.step <= spinLimit && canSpin() {
 		procYield(1 << b.step)
@@ -69,14 +72,14 @@ func (b *Backoff) Snooze() {
 // only when it changes, so that waiters on many cores share its line.
 var procs atomic.Int32
 
-// canSpin reports whether spinning can help: whether another goroutine can
-// run meanwhile (GOMAXPROCS > 1), as far as procs knows.
+// canSpin reports whether spinning can help, as far as procs knows: whether
+// another goroutine can run meanwhile on a core of its own.
 func canSpin() bool {
 	n := procs.Load()
 	if n == 0 {
 		n = refreshProcs()
 	}
-	return n > 1
+	return n > 1 && int(n) <= runtime.NumCPU()
 }
 
 // refreshProcs reads GOMAXPROCS into procs and returns it.

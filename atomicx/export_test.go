@@ -13,3 +13,7 @@ func CellMode[T any](c *Cell[T]) string {
 // SetChaosRate changes the chaos probability for a test and returns the
 // previous one; it is a no-op returning 0 without the xbeam_chaos tag.
 var SetChaosRate = setChaosRate
+
+// CanSpin reports whether Snooze would spin now, as far as it knows
+// GOMAXPROCS (see procs).
+var CanSpin = canSpin
