@@ -118,12 +118,13 @@ const bMaxCapacity = 1 << 30
 // of progress guarantees Bounded is therefore not lock-free: a goroutine
 // stopped forever inside that window would stop the queue at its slot.
 //
-// Push and Pop call the Try paths, spin briefly (not at all with GOMAXPROCS
-// 1, where the goroutine they wait for cannot run meanwhile: they yield
-// instead), and then park on an event count (internal/eventcount) until a
-// pop makes room or a push brings a value, Close is called, or their context
-// is done. Waiting costs the Try paths one atomic load per call (the event
-// count's waiter word) while nobody waits.
+// Push and Pop call the Try paths, spin briefly (or yield instead, where
+// the goroutine they wait for could not run meanwhile: GOMAXPROCS 1, or
+// more Ps than cores; see atomicx.Backoff.Snooze), and then park on an event
+// count (internal/eventcount) until a pop makes room or a push brings a
+// value, Close is called, or their context is done. Waiting costs the Try
+// paths one atomic load per call (the event count's waiter word) while
+// nobody waits.
 //
 // # Linearizability
 //
