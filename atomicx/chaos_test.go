@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/race"
 )
 
 // lostUpdates runs a planted race: goroutines increment a counter with a
@@ -35,6 +36,12 @@ func TestChaosExposesPlantedRace(t *testing.T) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	const goroutines, per = 4, 20_000
+	if race.Enabled {
+		// Measured with -race -tags xbeam_chaos: the calm run lost
+		// 40,000-60,000 of the 80,000 increments, as many as the chaotic
+		// one, so there is nothing for chaos to expose.
+		t.Skip("under the race detector the split increment is interrupted without chaos too; the chaos build without -race runs this test")
+	}
 	if !atomicx.ChaosEnabled {
 		lost := lostUpdates(goroutines, per)
 		t.Logf("without chaos: %d of %d increments lost", lost, goroutines*per)
