@@ -47,7 +47,7 @@ func (b *Backoff) Spin() {
 // GOMAXPROCS 1, or more Ps than cores, it yields from the first step, since
 // a spinning thread would hold the core that goroutine needs. It learns
 // GOMAXPROCS at a wait's first yield (see procs), so the first wait after a
-// change may still spin.
+// change may still follow the old setting.
 func (b *Backoff) Snooze() {
 	if b.step <= spinLimit && canSpin() {
 		procYield(1 << b.step)
