@@ -99,8 +99,10 @@ const bMaxCapacity = 1 << 30
 // Close sets a flag. A push reads it after its claim: if it is set, the push
 // puts the stamp back (it has written nothing yet) and fails, without moving
 // tail. So every push that succeeds read the flag clear after claiming its
-// position, and a closed queue whose head has reached tail, with tail's slot
-// unclaimed, is drained for good: any later claim there reads the flag set.
+// position, and a queue whose slot at head is unclaimed when read after the
+// flag was seen set is drained for good: every position before head was
+// taken by a pop, none after it can be claimed before it, and any later
+// claim of it reads the flag set.
 //
 // # Progress and waiting
 //
@@ -185,15 +187,14 @@ type Bounded[T any] struct {
 	// back. Atomic because pops read it while it moves; a release store
 	// is enough, since a stale head only sends a pop to a slot whose stamp
 	// shows it has moved on (and the pop waits and reloads). Only pops
-	// read it, and Len and the drained check.
+	// read it, and Len.
 	head u64
 	_    atomicx.Pad
 	// tail is the same for pushes: the first position not claimed by a
 	// push, or the one before it while the push that claimed that one has
 	// not yet moved tail on; written only by that push, with a release
 	// store (as for head), and only after it has read Close's flag clear.
-	// Only pushes read it, and Len and the drained check (which also reads
-	// the stamp at tail, so a tail not yet visible there does no harm).
+	// Only pushes read it, and Len.
 	tail u64
 	_    atomicx.Pad
 
@@ -330,7 +331,7 @@ func (q *Bounded[T]) push(v T) bStatus {
 				break
 			}
 			// Read after the claim: clear means Close has not happened
-			// yet, and a Close from now on finds t claimed (see drained).
+			// yet, and a Close from now on finds t claimed (see pop).
 			if q.closed.Load() {
 				s.stamp.Store(t) // give t back untouched
 				return bDone
@@ -377,7 +378,8 @@ func (q *Bounded[T]) TryPop() (T, bool) {
 
 // pop is one attempt to take the oldest value: bOK or bEmpty, or, if done is
 // true, bDone instead of bEmpty when the queue is closed and drained (which
-// costs a load of tail that TryPop does without).
+// costs a load of the flag and another of the stamp, that TryPop does
+// without).
 func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 	var bo atomicx.Backoff
 	h := q.head.Load()
@@ -402,10 +404,18 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 			// No push has claimed h: tail was at h at this load (head
 			// <= tail, and head was at h: the slot would have moved past
 			// h with it otherwise), and the queue was empty.
-			if done && q.drained() {
+			if !done || !q.closed.Load() {
+				return v, bEmpty
+			}
+			// Closed. Drained too if h is still unclaimed now, after the
+			// flag's load (see Close in the Bounded doc). Otherwise a push
+			// claimed h in between: it will publish its value or, having
+			// read the flag set, give h back; look again rather than
+			// report empty and park, since a push that gives h back wakes
+			// nobody.
+			if s.stamp.Load() == h {
 				return v, bDone
 			}
-			return v, bEmpty
 		default:
 			// A push has claimed h and is storing its value (h|busy), or
 			// the slot has moved past position h and the pop that claimed
@@ -414,19 +424,6 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 		}
 		h = q.head.Load()
 	}
-}
-
-// drained reports whether the queue is closed and every value pushed before
-// Close has been claimed by a pop: the flag is set, head has reached tail,
-// and tail's slot is unclaimed. A push that claims it later reads the flag
-// set and fails (see push); a push in flight there makes drained report
-// false until it has succeeded or given up.
-func (q *Bounded[T]) drained() bool {
-	if !q.closed.Load() {
-		return false
-	}
-	t := q.tail.Load()
-	return q.head.Load() == t && q.slot(t).stamp.Load() == t
 }
 
 // popWait backs off while a push in flight fills the slot a pop needs. It is
@@ -487,8 +484,8 @@ func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
 // briefly and then parking on ev, until try succeeds (nil), reports the
 // queue closed (ErrClosed), or ctx is done (ctx.Err()). try gets done =
 // true once the caller has parked or may park: a pop then also looks for a
-// closed, drained queue, which costs a load of tail that the spinning
-// retries leave alone (the producers' line). A push ignores it.
+// closed, drained queue, which the spinning retries leave alone. A push
+// ignores it.
 func (q *Bounded[T]) await(ctx context.Context, ev *notify, try func(done bool) bStatus) error {
 	var bo atomicx.Backoff
 	for {
