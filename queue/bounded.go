@@ -141,8 +141,10 @@ const bMaxCapacity = 1 << 30
 // call: a push or pop at the CAS that claims its slot; a failed TryPush at
 // its load of a stamp that still held the value one lap back; a failed
 // TryPop at its load of a stamp that no push had claimed; a push failed by
-// Close at its load of the flag; Close at its store of the flag. The
-// queue is full at exactly Cap() values, concurrency or not.
+// Close at its load of the flag; a Pop that returns ErrClosed at its second
+// load of the unclaimed stamp at head, after the flag's; Close at its store
+// of the flag. The queue is full at exactly Cap() values, concurrency or
+// not.
 //
 // A Bounded must not be copied after first use. All methods are safe for
 // concurrent use.
