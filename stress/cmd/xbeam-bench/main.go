@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -259,17 +260,16 @@ func (c *cell) result() bench.Result {
 			return r
 		}
 	}
-	rs := slices.Clone(c.runs)
-	slices.SortFunc(rs, func(a, b bench.Result) int {
-		switch ma, mb := a.Mops(), b.Mops(); {
-		case ma < mb:
-			return -1
-		case ma > mb:
-			return 1
-		}
-		return 0
-	})
-	return rs[len(rs)/2]
+	return median(c.runs, func(a, b bench.Result) int { return cmp.Compare(a.Mops(), b.Mops()) })
+}
+
+// median returns the middle element of s in the order of compare (the
+// upper one of the two middles when len(s) is even); s must not be empty
+// and is left as it was.
+func median[T any](s []T, compare func(a, b T) int) T {
+	s = slices.Clone(s)
+	slices.SortFunc(s, compare)
+	return s[len(s)/2]
 }
 
 // plan lists the cells in run order: for each workload and P, every

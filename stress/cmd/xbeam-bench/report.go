@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -288,9 +289,7 @@ func handoffText(hs []time.Duration) string {
 	if len(hs) == 0 {
 		return ""
 	}
-	s := slices.Clone(hs)
-	slices.Sort(s)
-	return strconv.FormatInt(s[len(s)/2].Nanoseconds(), 10)
+	return strconv.FormatInt(median(hs, cmp.Compare[time.Duration]).Nanoseconds(), 10)
 }
 
 // write writes results.csv, results.md and one chart per workload into dir
