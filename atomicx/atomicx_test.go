@@ -338,11 +338,7 @@ func TestShardIndexSpreadsGoroutines(t *testing.T) {
 // off the only P until the wait reached its yields (step 7).
 func TestSnoozeYieldsWithOneProc(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	// One whole wait first: Snooze reads GOMAXPROCS at a wait's first yield.
-	var warm atomicx.Backoff
-	for !warm.ShouldPark() {
-		warm.Snooze()
-	}
+	snoozeUntilPark()
 	var ran atomic.Bool
 	go ran.Store(true)
 	var b atomicx.Backoff
@@ -371,14 +367,20 @@ func TestSnoozeSpinsOnlyWithCoresToSpare(t *testing.T) {
 	}
 	for _, c := range cases {
 		runtime.GOMAXPROCS(c.procs)
-		var wait atomicx.Backoff
-		for !wait.ShouldPark() {
-			wait.Snooze()
-		}
+		snoozeUntilPark()
 		if got := atomicx.CanSpin(); got != c.spin {
 			t.Errorf("GOMAXPROCS %d on %d cores: Snooze spins = %v, want %v",
 				c.procs, runtime.NumCPU(), got, c.spin)
 		}
+	}
+}
+
+// snoozeUntilPark runs one whole wait, so that Snooze has read GOMAXPROCS
+// (it does next to a wait's yields).
+func snoozeUntilPark() {
+	var b atomicx.Backoff
+	for !b.ShouldPark() {
+		b.Snooze()
 	}
 }
 

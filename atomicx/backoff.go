@@ -45,15 +45,16 @@ func (b *Backoff) Spin() {
 // Snooze spins only where the goroutine it waits for can run meanwhile on a
 // core of its own: GOMAXPROCS above 1 and at most runtime.NumCPU(). With
 // GOMAXPROCS 1, or more Ps than cores, it yields from the first step, since
-// a spinning thread would hold the core that goroutine needs. It learns
-// GOMAXPROCS at a wait's first yield (see procs), so the first wait after a
-// change may still follow the old setting.
+// a spinning thread would hold the core that goroutine needs. It reads
+// GOMAXPROCS again when a wait yields at step 0 or at the step after the
+// spinning ones (see procs), so the first wait after a change may still
+// follow the old setting.
 func (b *Backoff) Snooze() {
 	if b.step <= spinLimit && canSpin() {
 		procYield(1 << b.step)
 	} else {
 		if b.step == 0 || b.step == spinLimit+1 {
-			// This wait's first yield.
+			// The wait's first yield, or (if it did not spin) its eighth.
 			refreshProcs()
 		}
 		runtime.Gosched()
@@ -65,11 +66,12 @@ func (b *Backoff) Snooze() {
 
 // procs is runtime.GOMAXPROCS(0) as Snooze last read it, or 0 before the
 // first read. Snooze keeps a copy because runtime.GOMAXPROCS takes the
-// scheduler's global lock; it reads it again at each wait's first yield,
-// which costs far more than the lock. A sync/atomic value, not one of this
-// package's: it decides how to wait, never what a structure reads or
-// writes, so the chaos build has nothing to perturb here. It is stored
-// only when it changes, so that waiters on many cores share its line.
+// scheduler's global lock, which the spinning steps should not; it reads
+// it again only next to a yield, itself a trip through the scheduler. A
+// sync/atomic value, not one of this package's: it decides how to wait,
+// never what a structure reads or writes, so the chaos build has nothing to
+// perturb here. It is stored only when it changes, so that waiters on many
+// cores share its line.
 var procs atomic.Int32
 
 // canSpin reports whether spinning can help, as far as procs knows: whether
