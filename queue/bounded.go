@@ -47,9 +47,9 @@ const bMaxCapacity = 1 << 30
 // visible in program order (x86-TSO), and the head or tail line may first
 // have to be fetched from another core where several goroutines push or
 // pop, so stored first it would hold back the hand-over that the other
-// side is waiting for. (With tail stored first, Bounded moved 5-23% fewer
-// items per second in spsc, mpsc and mpmc on two cores in the fast state,
-// 3-6% fewer in the slow one; see the commit that reordered them.)
+// side is waiting for. (The commit that reordered a push's stores gives
+// the before-and-after figures, from test binaries run alternately, since
+// no single xbeam-bench run in docs/benchmarks.md separates that change.)
 // Per operation that is one atomic read-modify-write, the claim; every
 // other write is a release store (atomicx.Uint64.StoreRelease, a plain store
 // on amd64). For head and tail that is enough because nothing is published
