@@ -40,3 +40,10 @@ func UnboundedIndexes[T any](q *Unbounded[T]) (head, tail uint64) {
 // decides whether the queue is empty (nil removes it). Set it only while no
 // queue operation runs.
 func SetUnboundedPopEmptyHook(fn func()) { testHookPopEmpty = fn }
+
+// UnboundedCloseBegin runs the first step of q.Close and returns the rest,
+// so that a test can run other operations while a Close is half done.
+func UnboundedCloseBegin[T any](q *Unbounded[T]) (rest func()) {
+	old := q.closeBegin()
+	return func() { q.closeEnd(old) }
+}

@@ -118,8 +118,11 @@ type Unbounded[T any] struct {
 	// read-mostly line with closed.
 	tailSeg atomicx.Pointer[segment[T]]
 	headSeg atomicx.Pointer[segment[T]]
-	// closed is set by Close before it sets the closed bit of tail; loaded
-	// by every push, so that pushes after Close fail without touching tail.
+	// closed is set by Close after it sets the closed bit of tail, of which
+	// it is a read-mostly copy: a push that loads it set fails without
+	// touching tail, and one that loads it clear decides by its claim.
+	// Stored after the bit, never before, so that no push fails on it
+	// while a claim can still get a real index (see closeBegin).
 	closed flag
 	_      atomicx.Pad
 
@@ -378,13 +381,26 @@ func (q *Unbounded[T]) popWait(ctx context.Context) (T, error) {
 // succeeds, and its item stays poppable, or fails, and its item was never
 // enqueued. Close is idempotent and safe for concurrent use.
 func (q *Unbounded[T]) Close() {
-	q.closed.Store(true)
-	// Cuts the index space: claims before the Or are real, claims after it
-	// return the bit and fail.
-	old := q.tail.Or(unboundedClosed)
+	q.closeEnd(q.closeBegin())
+}
+
+// closeBegin is the one step that closes the queue, and Close's
+// linearization point: the Or cuts the index space, so that a claim before
+// it is a real index and a claim after it returns the bit and fails, the
+// retry of a producer whose slot was abandoned included. Everything else
+// Close does (closedAt, the closed flag, the wake-up) follows it, so that no
+// push can fail on Close before the Or and a later push still succeed.
+func (q *Unbounded[T]) closeBegin() (old uint64) {
+	return q.tail.Or(unboundedClosed)
+}
+
+// closeEnd is the rest of Close, given the tail that closeBegin's Or
+// returned.
+func (q *Unbounded[T]) closeEnd(old uint64) {
 	if old&unboundedClosed == 0 {
 		q.closedAt.Store(old + 1)
 	}
+	q.closed.Store(true)
 	q.ev.NotifyAll()
 }
 
