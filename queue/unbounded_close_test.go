@@ -15,7 +15,7 @@ import (
 // of the operations that the history allows.
 func TestUnboundedCloseHalfDone(t *testing.T) {
 	q := queue.NewUnbounded[int]()
-	require.True(t, q.TryPush(100))        // index 0
+	require.True(t, q.TryPush(100))       // index 0
 	finish := queue.UnboundedClaimPush(q) // index 1, claimed, item not stored yet
 	v, ok := q.TryPop()                   // takes index 0
 	require.True(t, ok)
