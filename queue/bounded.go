@@ -14,6 +14,34 @@ import (
 // queue size.
 const bMaxCapacity = 1 << 30
 
+// bMaxBytes bounds the memory NewBounded allocates, stamps and values
+// together, so that a large T times a large capacity panics with a message
+// instead of failing the allocation (an out-of-memory error is fatal in Go,
+// not a panic). It admits every capacity up to bMaxCapacity for 8-byte T.
+const bMaxBytes = 1 << 34
+
+// Panic messages of misuse.
+const (
+	bZeroMsg   = "queue: use NewBounded to create a Bounded"
+	nilCtxMsg  = "queue: nil Context"
+	bCapMinMsg = "queue: NewBounded: capacity must be at least 1"
+	bCapMaxMsg = "queue: NewBounded: capacity must be at most 1<<30"
+	bBytesMsg  = "queue: NewBounded: capacity * (8 + size of T) must be at most 1<<34 bytes"
+)
+
+// bPanicZero reports a Bounded that NewBounded did not make. Kept out of
+// line so that the checks that call it cost a compare and a branch.
+//
+//go:noinline
+func bPanicZero() { panic(bZeroMsg) }
+
+// panicNilCtx reports a nil context given to Push or Pop of either queue.
+// They check it before anything else, so that a nil context fails on the
+// first call, not only on the first call that has to wait.
+//
+//go:noinline
+func panicNilCtx() { panic(nilCtxMsg) }
+
 // Bounded is a multi-producer multi-consumer FIFO queue of at most Cap()
 // values of type T, with non-blocking TryPush and TryPop and blocking Push
 // and Pop that park.
@@ -268,8 +296,9 @@ const (
 
 // NewBounded returns an empty queue that holds at most capacity values.
 // The capacity is exact (Cap returns it); memory is one value and one 8-byte
-// stamp per unit of capacity. NewBounded panics if capacity is less than 1
-// or more than 2^30.
+// stamp per unit of capacity, allocated here. NewBounded panics if capacity
+// is less than 1 or more than 1<<30, or if capacity * (8 + the size of T)
+// exceeds 1<<34 bytes (16 GiB).
 func NewBounded[T any](capacity int) *Bounded[T] {
 	return newBoundedAt[T](capacity, 0)
 }
@@ -279,10 +308,16 @@ func NewBounded[T any](capacity int) *Bounded[T] {
 // inside a short run.
 func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 	if capacity < 1 {
-		panic("queue: capacity must be at least 1")
+		panic(bCapMinMsg)
 	}
 	if capacity > bMaxCapacity {
-		panic("queue: capacity must be at most 1<<30")
+		panic(bCapMaxMsg)
+	}
+	// capacity <= 1<<30, so bMaxBytes/capacity >= 16 and nothing wraps.
+	// (The size comes from the type, not from a value: a T too large to
+	// allocate must not be allocated to be measured.)
+	if uint64(reflect.TypeFor[T]().Size()) > bMaxBytes/uint64(capacity)-8 {
+		panic(bBytesMsg)
 	}
 	busyBit := uint64(1) << bits.Len64(uint64(capacity))
 	q := &Bounded[T]{
@@ -304,6 +339,12 @@ func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 // slot returns the slot of position p.
 func (q *Bounded[T]) slot(p uint64) bSlot[T] {
 	i := p & (q.busy - 1)
+	// In place of the bounds checks, which it lets the compiler drop: it
+	// fails only on a zero Bounded (no slots, busy 0), the one way to get
+	// there.
+	if i >= uint64(len(q.stamps)) || i >= uint64(len(q.vals)) {
+		panic(bZeroMsg)
+	}
 	return bSlot[T]{&q.stamps[i], &q.vals[i]}
 }
 
@@ -457,8 +498,12 @@ var testHookBoundedWait func()
 // enqueued, ErrClosed if the queue is closed (v was not enqueued), or
 // ctx.Err() if ctx is done first (v was not enqueued). If the queue has room,
 // Push succeeds even if ctx is already done. A waiting Push spins briefly and
-// then parks without using CPU. It is safe for concurrent use.
+// then parks without using CPU. Push panics if ctx is nil, even when it
+// would not wait. It is safe for concurrent use.
 func (q *Bounded[T]) Push(ctx context.Context, v T) error {
+	if ctx == nil {
+		panicNilCtx()
+	}
 	if st := q.push(v); st != bFull {
 		return bErr(st)
 	}
@@ -474,8 +519,12 @@ func (q *Bounded[T]) pushSlow(ctx context.Context, v T) error {
 // empty. It returns ErrClosed once the queue is closed and drained, or
 // ctx.Err() if ctx is done first (nothing was removed). If a value is
 // available, Pop returns it even if ctx is already done. A waiting Pop spins
-// briefly and then parks without using CPU. It is safe for concurrent use.
+// briefly and then parks without using CPU. Pop panics if ctx is nil, even
+// when it would not wait. It is safe for concurrent use.
 func (q *Bounded[T]) Pop(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilCtx()
+	}
 	if v, st := q.pop(true); st != bEmpty {
 		return v, bErr(st)
 	}
@@ -538,6 +587,9 @@ func bErr(st bStatus) error {
 // poppable, or fails, and its value was never enqueued. Close is idempotent
 // and safe for concurrent use.
 func (q *Bounded[T]) Close() {
+	if q.busy == 0 {
+		bPanicZero()
+	}
 	// The linearization point of Close: a push that reads the flag after
 	// this fails.
 	q.closed.Store(true)
@@ -549,6 +601,9 @@ func (q *Bounded[T]) Close() {
 // pop is running concurrently, and otherwise some value between 0 and Cap().
 // It is safe for concurrent use.
 func (q *Bounded[T]) Len() int {
+	if q.busy == 0 {
+		bPanicZero()
+	}
 	n := int64(len(q.stamps))
 	shift := bits.TrailingZeros64(q.oneLap)
 	for tries := 0; ; tries++ {
@@ -569,4 +624,9 @@ func (q *Bounded[T]) Len() int {
 
 // Cap returns the capacity given to NewBounded: the queue is full at exactly
 // Cap() values. It is safe for concurrent use.
-func (q *Bounded[T]) Cap() int { return len(q.stamps) }
+func (q *Bounded[T]) Cap() int {
+	if q.busy == 0 {
+		bPanicZero()
+	}
+	return len(q.stamps)
+}

@@ -42,25 +42,6 @@ func boundedScale(n int) int {
 // stored by value.
 type boundedItem32 struct{ a, b, c, d uint64 }
 
-func TestBoundedNewPanics(t *testing.T) {
-	for _, c := range []int{0, -1, -1 << 40, 1<<30 + 1} {
-		func() {
-			defer func() {
-				r := recover()
-				s, _ := r.(string)
-				want := "queue: capacity must be at least 1"
-				if c > 0 {
-					want = "queue: capacity must be at most 1<<30"
-				}
-				if s != want {
-					t.Errorf("NewBounded(%d) panicked with %v, want %q", c, r, want)
-				}
-			}()
-			queue.NewBounded[int](c)
-		}()
-	}
-}
-
 // TestBoundedFullAtExactlyCap checks capacities that are and are not powers of
 // two: Cap reports the requested capacity, and the queue takes exactly that
 // many values, over many laps of the rings.

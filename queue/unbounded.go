@@ -140,6 +140,16 @@ type Unbounded[T any] struct {
 	ev notify
 }
 
+// uZeroMsg is the panic message of an operation on an Unbounded that
+// NewUnbounded did not make.
+const uZeroMsg = "queue: use NewUnbounded to create an Unbounded"
+
+// uPanicZero panics with uZeroMsg; out of line, so that the checks cost a
+// compare and a branch.
+//
+//go:noinline
+func uPanicZero() { panic(uZeroMsg) }
+
 // unboundedNoCopy makes go vet's copylocks check report copies of an
 // Unbounded.
 type unboundedNoCopy struct{}
@@ -167,6 +177,9 @@ func (q *Unbounded[T]) TryPush(v T) bool {
 		return false
 	}
 	s := q.tailSeg.Load()
+	if s == nil { // a zero Unbounded; checked before it claims anything
+		uPanicZero()
+	}
 	t := q.tail.Add(1) - 1 // claims index t (or nothing, if the closed bit is set)
 	// A t with the closed bit never equals a live id.
 	if s.live.Load() == t>>segShift {
@@ -264,6 +277,11 @@ func (q *Unbounded[T]) TryPop() (T, bool) {
 func (q *Unbounded[T]) refreshTail(h uint64) bool {
 	t := q.tailIndex()
 	if h >= t {
+		// Only an empty queue gets here, so only an empty TryPop pays for
+		// telling a zero Unbounded (which looks empty) from a made one.
+		if q.headSeg.Load() == nil {
+			uPanicZero()
+		}
 		return false
 	}
 	q.tailSeen.Store(t)
@@ -330,8 +348,12 @@ var testHookPopEmpty func()
 // the queue is empty. It returns ErrClosed once the queue is closed and
 // drained, and ctx.Err() if ctx is done first (no item is removed then; if
 // ctx is already done, Pop still takes an item that is ready). Waiting spins
-// briefly, then parks. It is safe for concurrent use.
+// briefly, then parks. Pop panics if ctx is nil, even when it would not
+// wait. It is safe for concurrent use.
 func (q *Unbounded[T]) Pop(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilCtx()
+	}
 	if v, ok := q.TryPop(); ok {
 		return v, nil
 	}
@@ -381,6 +403,9 @@ func (q *Unbounded[T]) popWait(ctx context.Context) (T, error) {
 // succeeds, and its item stays poppable, or fails, and its item was never
 // enqueued. Close is idempotent and safe for concurrent use.
 func (q *Unbounded[T]) Close() {
+	if q.tailSeg.Load() == nil {
+		uPanicZero()
+	}
 	q.closeEnd(q.closeBegin())
 }
 
@@ -409,6 +434,9 @@ func (q *Unbounded[T]) closeEnd(old uint64) {
 // snapshot that may count pushes and pops in flight. It is safe for
 // concurrent use.
 func (q *Unbounded[T]) Len() int {
+	if q.tailSeg.Load() == nil {
+		uPanicZero()
+	}
 	h := q.head.Load()
 	t := q.tailIndex()
 	if h >= t {
