@@ -47,3 +47,16 @@ func UnboundedCloseBegin[T any](q *Unbounded[T]) (rest func()) {
 	old := q.closeBegin()
 	return func() { q.closeEnd(old) }
 }
+
+// UnboundedClaimPop claims the next index of q as TryPop does (without its
+// emptiness check) and returns the rest of that pop, to be run later:
+// between the two, q has a consumer that claimed an index and has not taken
+// its item.
+func UnboundedClaimPop[T any](q *Unbounded[T]) (finish func() (T, bool)) {
+	h := q.head.Add(1) - 1
+	return func() (T, bool) { return q.popSlow(h, nil) }
+}
+
+// UnboundedWaiters returns the number of goroutines parked (or about to
+// park) in Pop.
+func UnboundedWaiters[T any](q *Unbounded[T]) int { return q.ev.Waiters() }

@@ -189,6 +189,8 @@ func (q *Unbounded[T]) TryPush(v T) bool {
 		}
 		slot := s.slot(t)
 		slot.val = v
+		// Before the Or: after it, t's consumer may finish the slot.
+		segCheck(s, t)
 		// Publishes val to the consumer of t, unless it abandoned t first.
 		if slot.state.Or(segWritten)&segAbandoned == 0 {
 			q.ev.NotifyOne()
@@ -217,7 +219,7 @@ func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 		// The consumer has left the slot for good: clearing val races with
 		// nobody, and we are the last to touch the slot.
 		abandoned.slot(t).val = zero
-		q.segRelease(abandoned, t&segMask)
+		q.segRelease(abandoned, t)
 		t = q.tail.Add(1) - 1
 	}
 	for t&unboundedClosed == 0 {
@@ -227,12 +229,13 @@ func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 		}
 		slot := s.slot(t)
 		slot.val = v
+		segCheck(s, t)
 		if slot.state.Or(segWritten)&segAbandoned == 0 {
 			q.ev.NotifyOne()
 			return true
 		}
 		slot.val = zero
-		q.segRelease(s, t&segMask)
+		q.segRelease(s, t)
 		t = q.tail.Add(1) - 1
 	}
 	// Claimed after Close: undo the increment, so that tail goes back to
@@ -261,7 +264,7 @@ func (q *Unbounded[T]) TryPop() (T, bool) {
 			v := slot.val
 			var zero T
 			slot.val = zero
-			q.segRelease(s, h&segMask)
+			q.segRelease(s, h)
 			return v, true
 		}
 		return q.popSlow(h, s)
@@ -304,11 +307,12 @@ func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 			// A producer owns h and is between its claim and its Or.
 			b.Snooze()
 		}
+		segCheck(s, h)
 		// Either the item is there, or we give up on h: the Or decides.
 		if slot.state.Or(segAbandoned)&segWritten != 0 {
 			v := slot.val
 			slot.val = zero
-			q.segRelease(s, i)
+			q.segRelease(s, h)
 			return v, true
 		}
 		// h is abandoned: its producer, if one comes, sees segAbandoned,
@@ -514,6 +518,12 @@ func (q *Unbounded[T]) segFind(hint *atomicx.Pointer[segment[T]], k uint64, g *s
 		}
 		s = n
 	}
+	if s.id != k {
+		// Segment k was retired although the caller holds an unfinished
+		// index in it: a bug in the retire scan, which must not go on to
+		// write into another segment's slots.
+		panic("queue: internal error: a segment was retired while one of its slots was in use")
+	}
 	if s.live.Load() != k {
 		// The linker has not published the id yet; help (same value).
 		s.live.Store(k)
@@ -540,10 +550,12 @@ func (q *Unbounded[T]) segExtend(s *segment[T], g *segGuard) *segment[T] {
 	return s.next.Load()
 }
 
-// segRelease marks slot i of s done; the caller is the last party to touch
-// it. If the retire scan is waiting on this slot, or it is the last slot,
-// the scan continues from here.
-func (q *Unbounded[T]) segRelease(s *segment[T], i uint64) {
+// segRelease marks the slot of index t in s done; the caller is the last
+// party to touch it. If the retire scan is waiting on this slot, or it is the
+// last slot, the scan continues from here.
+func (q *Unbounded[T]) segRelease(s *segment[T], t uint64) {
+	segCheck(s, t)
+	i := t & segMask
 	if s.slot(i).state.Or(segDone)&segRetire != 0 || i == segMask {
 		q.segScan(s, i)
 	}

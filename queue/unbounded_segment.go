@@ -67,10 +67,11 @@ type segment[T any] struct {
 	// equals the segment number of an index the caller has claimed and not
 	// yet finished, the segment is linked under that number and cannot be
 	// retired before the caller finishes its slot (retirement needs every
-	// slot done). A retired segment keeps its last id, which no unfinished
-	// index maps to; a recycled one gets a new id only after it is linked,
-	// so an unpinned reader never sees a segment's id before its slots are
-	// reset and it is reachable.
+	// slot done). Retirement stores segNotLive, which no index maps to; a
+	// recycled segment gets a new id only after it is linked, so an unpinned
+	// reader never sees a segment's id before its slots are reset and it is
+	// reachable. segCheck relies on this to catch a slot used after its
+	// segment was retired.
 	live u64
 	// id is the segment number (index >> segShift). Written by the linker
 	// before the link CAS that publishes the segment (ordered by it), read
@@ -181,6 +182,10 @@ func (r *segRecycler[T]) get(id uint64) *segment[T] {
 
 // put retires s, which no goroutine that pins from now on can reach.
 func (r *segRecycler[T]) put(g *segGuard, s *segment[T]) {
+	// No index maps to segNotLive: a fast path that loads live from here
+	// on finds it is not its segment, and segCheck catches a goroutine
+	// that was still using a slot of s (which would be a bug).
+	s.live.Store(segNotLive)
 	s.recycled = true
 	r.pool.Put(g, s)
 }
