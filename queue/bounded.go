@@ -42,147 +42,34 @@ func bPanicZero() { panic(bZeroMsg) }
 //go:noinline
 func panicNilCtx() { panic(nilCtxMsg) }
 
-// Bounded is a multi-producer multi-consumer FIFO queue of at most Cap()
-// values of type T, with non-blocking TryPush and TryPop and blocking Push
-// and Pop that park.
+// Bounded is a multi-producer multi-consumer FIFO queue of at most
+// [Bounded.Cap] values of type T, stored by value in a ring that [NewBounded]
+// allocates. Choose it when a full queue should hold producers back; choose
+// [Unbounded] when producers must never wait, and a buffered channel when a
+// select over several events matters more than throughput.
 //
-// # Algorithm
+// [Bounded.TryPush] and [Bounded.TryPop] never wait for room or for a value:
+// on a full or empty queue they report false at once. [Bounded.Push] and
+// [Bounded.Pop] wait, spinning briefly and then parking without using CPU,
+// until they succeed, the queue is closed ([ErrClosed]), or their context is
+// done. After [Bounded.Close], pushes fail and pops drain what is left.
 //
-// Bounded is a ring of Cap() slots, each a value and a stamp, with a head
-// position for consumers and a tail position for producers: Vyukov's bounded
-// MPMC queue (D. Vyukov, "Bounded MPMC queue", 1024cores.net, 2010), with
-// the lap-and-index positions of crossbeam's ArrayQueue (which make any
-// capacity exact, not only powers of two), changed in one respect: a
-// position is claimed by a CAS on its slot's stamp, not on head or tail, and
-// head and tail only follow the claims. A position p is a lap number and an
-// index below Cap(); a slot's stamp says where in its cycle the slot is:
+// Every operation is linearizable, and the queue is full at exactly Cap
+// values. For that, a Try call may wait for a goroutine that has already
+// claimed the slot it needs and is copying a value in or out (a few
+// instructions, with no call that blocks), so in the strict sense Bounded is
+// not lock-free.
 //
-//	p        free for the push at p
-//	p|busy   claimed by the push at p, which is storing its value
-//	p+1      holds the value pushed at p
-//	p+1|busy claimed by the pop at p, which is copying the value out
-//	p+lap    free for the push one lap later
+// Memory model: a push of v synchronizes before the pop that returns v, and
+// that pop before the push that next reuses v's slot. Close synchronizes
+// before every push that fails because of it and every Pop that returns
+// ErrClosed. A failed TryPush or TryPop orders nothing.
 //
-// A push reads tail t, finds stamp t in t's slot, claims the slot by a CAS
-// to t|busy, checks that the queue is not closed, stores its value, stores
-// the stamp t+1, and stores t's successor in tail. A pop reads head h,
-// finds stamp h+1, claims by a CAS to h+1|busy, copies the value out, stores
-// h+lap, and stores h's successor in head. Only the claimer of a position
-// moves head or tail on from it, so moving them is a store, not a
-// read-modify-write, and an operation that finds the slot at head or tail
-// already claimed waits for the claimer's store (a few instructions away).
-// Both hand the slot over before they move head or tail on: stores become
-// visible in program order (x86-TSO), and the head or tail line may first
-// have to be fetched from another core where several goroutines push or
-// pop, so stored first it would hold back the hand-over that the other
-// side is waiting for. (The commit that reordered a push's stores gives
-// the before-and-after figures, from test binaries run alternately, since
-// no single xbeam-bench run in docs/benchmarks.md separates that change.)
-// Per operation that is one atomic read-modify-write, the claim; every
-// other write is a release store (atomicx.Uint64.StoreRelease, a plain store
-// on amd64). For head and tail that is enough because nothing is published
-// through them and every reader checks them against the stamps. For the
-// stamp that ends a push or pop it is enough because it only has to order
-// the value's write (or the popper's read of it) before the hand-over, which
-// a release store does; the one ordering that needs more, a store before a
-// later load (the waker's half of the event count's Dekker pair, see
-// internal/eventcount), is carried by the claim, a full barrier: a waiter
-// whose re-check comes after the claim sees the slot claimed and waits for
-// the release store rather than reporting empty or full.
-//
-// Why claim on the slot: in Vyukov's queue a pop that finds its slot not yet
-// written must read tail to tell an empty queue from a push that has claimed
-// the position and not yet written it (the crossbeam form), or report empty
-// in both cases and lose linearizability (Vyukov's original, xsync's
-// MPMCQueue). Here the stamp alone tells: p means no push has claimed p, so
-// tail was at p when the stamp was read and the queue was empty; p-lap+1 at a
-// push's slot means no pop has claimed the value one lap back, so head was a
-// lap behind and the queue was full. So a pop never reads tail and a push
-// never reads head: the only lines one side writes and the other reads are
-// the slots themselves.
-//
-// Why not a fetch-and-add ring: issue 5 and Nikolaev's SCQ (DISC 2019)
-// suggest that claiming with a fetch-and-add on head or tail scales where a
-// CAS loop collapses. This package shipped SCQ (two index rings over a value
-// array, about eight atomic read-modify-writes per item) until commit
-// 429ef43. Run back to back on two cores (docs/benchmarks.md, 12:18 UTC),
-// SCQ moved 0.15-0.50x a channel's items per second in the spsc, mpsc and
-// mpmc workloads and this ring 0.98-2.24x (mpmc: 2.5-3.9 against 18.6-19.4
-// Mops/s). On the 16-core machine of docs/benchmarks.md an early SCQ
-// moved 2.5-4.5 Mops/s in mpmc at every P from 1 to 16, and xsync's
-// MPMCQueue, a CAS-claim ring, 17.8 at P=1 and 3.0-4.8 from P=2 up: SCQ's
-// fetch-and-add put it at most 1.25x ahead (P=8). The eight come from
-// the Try operations: a fetch-and-add takes a position whether or not it
-// can be used, so a TryPush that finds its position's slot still full
-// cannot report "full" without undoing a claim others may already have
-// passed; SCQ keeps full and empty exact with a second ring of free
-// indices, at two ring operations per push and per pop. The blocking
-// operations alone could draw their positions by fetch-and-add, since
-// they wait anyway; but a drawn position cannot be given back, so a push
-// must wait for the pop that empties its slot a lap behind, and a pop for
-// the push of its own position, however long those goroutines stay
-// descheduled (a convoy when goroutines outnumber cores). Measured beside this
-// ring as impl=ref-faa-ticket in BenchmarkBoundedMPMCBlocking (a ticket
-// ring without cancellation, Close or parking, so an upper bound on that
-// design), it moved this ring's items per second times 0.84 at P=1, 0.56
-// at P=2, 0.62 at P=4 and 0.29 at P=64, where it fell below a channel
-// (two cores, medians of 4 runs, -benchtime 2000000x, 2026-11-28,
-// hand-off 230 ns). Whether this ring holds up at 16 cores is not
-// measured yet; the benchmark is there to run beside it. A lost
-// claim backs off (atomicx.Backoff.Spin) before it retries.
-//
-// Close sets a flag. A push reads it after its claim: if it is set, the push
-// puts the stamp back (it has written nothing yet) and fails, without moving
-// tail. So every push that succeeds read the flag clear after claiming its
-// position, and a queue whose slot at head is unclaimed when read after the
-// flag was seen set is drained for good: every position before head was
-// taken by a pop, none after it can be claimed before it, and any later
-// claim of it reads the flag set.
-//
-// # Progress and waiting
-//
-// TryPush and TryPop never wait for the queue to change: a full queue makes
-// TryPush return false, an empty one makes TryPop return false, at once. The
-// one thing they wait for is an operation that has already claimed the slot
-// they need and is copying a value in or out (a pop that finds the push at
-// its position between claim and publication, or a push that finds the pop
-// one lap back between claim and release), or that has claimed the position
-// at head or tail and not yet moved it on. That window is a few
-// instructions with no call that can block, so in Go it ends as soon as the
-// goroutine in it runs again; the waiter spins, then yields to let it run.
-// Waiting there instead of reporting "empty" or "full" is what keeps every
-// result linearizable (crossbeam makes the same choice). In the strict sense
-// of progress guarantees Bounded is therefore not lock-free: a goroutine
-// stopped forever inside that window would stop the queue at its slot.
-//
-// Push and Pop call the Try paths, spin briefly (or yield instead, where
-// the goroutine they wait for could not run meanwhile: GOMAXPROCS 1, or
-// more Ps than cores; see atomicx.Backoff.Snooze), and then park on an event
-// count (internal/eventcount) until a pop makes room or a push brings a
-// value, Close is called, or their context is done. Waiting costs the Try
-// paths one atomic load per call (the event count's waiter word) while
-// nobody waits.
-//
-// # Linearizability
-//
-// Every operation, successful or not, takes effect at one instant inside the
-// call: a push or pop at the CAS that claims its slot; a failed TryPush at
-// its load of a stamp that still held the value one lap back; a failed
-// TryPop at its load of a stamp that no push had claimed; a push failed by
-// Close at its load of the flag; a Pop that returns ErrClosed at its second
-// load of the unclaimed stamp at head, after the flag's; Close at its store
-// of the flag. The queue is full at exactly Cap() values, concurrency or
-// not.
-//
-// A Bounded must not be copied after first use. All methods are safe for
-// concurrent use.
-//
-// Memory model: a successful push of v (TryPush or Push) synchronizes before
-// the pop that returns v. Close synchronizes before every push that fails
-// because of it and before every Pop that returns ErrClosed. A pop that
-// returns v synchronizes before the push that next reuses v's slot, so the
-// popper's reads of v never race with a later push. A failed TryPush or
-// TryPop orders nothing.
+// No operation allocates; a push or pop costs one compare-and-swap. A popped
+// value that holds pointers is zeroed in its slot, so the queue keeps
+// nothing alive. Every method of a zero Bounded panics (use NewBounded), and
+// Push and Pop panic on a nil context. A Bounded must not be copied after
+// first use. All methods are safe for concurrent use.
 type Bounded[T any] struct {
 	_ bNoCopy
 
@@ -194,8 +81,7 @@ type Bounded[T any] struct {
 	// zeroes it if clear); the stamp transitions hand it over. Two arrays,
 	// not one of pairs, so that a cache line carries eight stamps and a
 	// pop writes no value line when clear is false: fewer lines cross
-	// between the cores per item, and where a crossing costs hundreds of
-	// nanoseconds that shows (see the commit that split them).
+	// between the cores per item.
 	// len(stamps) == len(vals) is the capacity.
 	stamps []u64
 	vals   []T
@@ -211,7 +97,12 @@ type Bounded[T any] struct {
 	oneLap uint64
 	// closed is set by Close and never cleared; written once, it shares the
 	// read-only line. Atomic because pushes read it after their claim to
-	// order themselves against Close (see push).
+	// order themselves against Close: a push that reads it set gives its
+	// stamp back (it has written nothing) and fails without moving tail. So
+	// every push that succeeds read it clear after claiming its position,
+	// and a pop that reads it set and then finds the slot at head still
+	// unclaimed knows the queue is drained for good: every position before
+	// head was taken, and a later claim of head reads the flag set.
 	closed flag
 	_      atomicx.Pad
 
@@ -245,6 +136,37 @@ type Bounded[T any] struct {
 	_        atomicx.Pad
 }
 
+// The ring is Vyukov's bounded MPMC queue (D. Vyukov, "Bounded MPMC
+// queue", 1024cores.net, 2010) with the lap-and-index positions of
+// crossbeam's ArrayQueue (crossbeam-queue, src/array_queue.rs), which make
+// any capacity exact, not only powers of two. A position p is a lap and an
+// index below Cap; the stamp of p's slot says where the slot is in its cycle:
+//
+//	p        free for the push at p
+//	p|busy   claimed by the push at p, which is storing its value
+//	p+1      holds the value pushed at p
+//	p+1|busy claimed by the pop at p, which is copying the value out
+//	p+lap    free for the push one lap later
+//
+// One change from both: a position is claimed by a CAS on its slot's stamp,
+// not on head or tail, and head and tail only follow the claims. A push
+// reads tail t, finds stamp t, claims it (CAS to t|busy), checks Close's
+// flag, stores its value, stores stamp t+1 and then t's successor in tail.
+// A pop reads head h, finds h+1, claims it (CAS to h+1|busy), copies the
+// value out, stores h+lap and then h's successor in head. Only the claimer
+// of a position moves head or tail on from it, so moving them is a store,
+// not a read-modify-write; an operation that finds the slot at head or tail
+// claimed waits for the claimer's next store, a few instructions away.
+//
+// Why claim on the slot: in Vyukov's queue a pop whose slot is not yet
+// written must read tail to tell an empty queue from a push between its
+// claim and its store (crossbeam), or report empty in both cases and lose
+// linearizability (Vyukov's original, xsync's MPMCQueue). Here the stamp
+// alone tells: p means no push has claimed p, so the queue was empty when
+// it was read; p-lap+1 at a push's slot means no pop has claimed the value
+// one lap back, so the queue was full. A pop never reads tail and a push
+// never reads head: the only lines both sides write are the slots.
+//
 // bSlot is one cell of the ring: the value, and the stamp that says which
 // position may use it next and whether an operation holds it (see Bounded).
 // The stamp is atomic because it is where pushes and pops claim positions
@@ -283,6 +205,21 @@ type bNoCopy struct{}
 
 func (*bNoCopy) Lock()   {}
 func (*bNoCopy) Unlock() {}
+
+// Why positions are not claimed by fetch-and-add, as in Nikolaev's SCQ ("A
+// Scalable, Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC
+// 2019) and Morrison and Afek's LCRQ (PPoPP 2013), where it cannot fail: a
+// fetch-and-add takes a position whether or not it can be used, so a
+// TryPush whose slot still holds a value cannot report full without undoing
+// a claim that others may already have passed. SCQ keeps its Try results
+// exact with a second ring of free indices, at two ring operations per push
+// and per pop, several read-modify-writes per value against one here. The
+// blocking operations alone could draw positions by fetch-and-add, but a
+// drawn position cannot be given back: a push must then wait for the pop a
+// lap behind, however long that goroutine stays descheduled (a convoy when
+// goroutines outnumber cores), and neither cancellation nor Close can
+// return it. BenchmarkBoundedMPMCBlocking runs such a ring (ref-faa-ticket,
+// in the tests) beside this one as an upper bound on that design.
 
 // bStatus is the outcome of a push or pop attempt.
 type bStatus uint8
@@ -366,6 +303,20 @@ func (q *Bounded[T]) TryPush(v T) bool {
 }
 
 // push is one attempt to append v: bOK, bFull or bDone (closed).
+//
+// Orderings: the claim is the one read-modify-write; every other write is a
+// release store (a plain store on amd64). For head and tail that suffices
+// because nothing is published through them and every reader checks them
+// against the stamps; for the stamp that ends a push or pop, because it only
+// orders the value's write (or the popper's read) before the hand-over. The
+// one ordering that needs more, a store before a later load (the waker's
+// half of the event count's Dekker pair, see internal/eventcount), is
+// carried by the claim, a full barrier: a waiter whose re-check comes after
+// the claim sees the slot claimed and waits for the release store rather
+// than reporting empty or full. The slot is handed over before tail (or
+// head) moves on: stores become visible in program order (x86-TSO), and
+// tail's line may first have to come from another core, so stored first it
+// would hold back the hand-over that the other side is waiting for.
 func (q *Bounded[T]) push(v T) bStatus {
 	if q.closed.Load() {
 		return bDone
@@ -431,6 +382,13 @@ func (q *Bounded[T]) TryPop() (T, bool) {
 // true, bDone instead of bEmpty when the queue is closed and drained (which
 // costs a load of the flag and another of the stamp, that TryPop does
 // without).
+//
+// Linearization points: a push or pop at the CAS that claims its slot; a
+// failed TryPush at its load of a stamp that still held the value one lap
+// back; a failed TryPop at its load of a stamp that no push had claimed; a
+// push failed by Close at its load of the flag; a Pop that returns ErrClosed
+// at its second load of the unclaimed stamp at head, after the flag's; Close
+// at its store of the flag.
 func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 	var bo atomicx.Backoff
 	h := q.head.Load()
@@ -541,11 +499,13 @@ func (q *Bounded[T]) popSlow(ctx context.Context) (v T, err error) {
 }
 
 // await is the waiting half of Push and Pop: it retries try, spinning
-// briefly and then parking on ev, until try succeeds (nil), reports the
-// queue closed (ErrClosed), or ctx is done (ctx.Err()). try gets done =
-// true once the caller has parked or may park: a pop then also looks for a
-// closed, drained queue, which the spinning retries leave alone. A push
-// ignores it.
+// briefly (atomicx.Backoff, which yields instead where the goroutine waited
+// for could not run meanwhile) and then parking on ev, until try succeeds
+// (nil), reports the queue closed (ErrClosed), or ctx is done (ctx.Err()).
+// try gets done = true once the caller has parked or may park: a pop then
+// also looks for a closed, drained queue, which the spinning retries leave
+// alone. A push ignores it. The event count (internal/eventcount) costs the
+// Try paths one atomic load of its waiter word while nobody waits.
 func (q *Bounded[T]) await(ctx context.Context, ev *notify, try func(done bool) bStatus) error {
 	var bo atomicx.Backoff
 	for {

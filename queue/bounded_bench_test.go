@@ -7,8 +7,8 @@ import (
 	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
 )
 
-// The BENCHMARKS.md queue workloads, run on the peers of internal/bench (Go
-// channel, mutex ring, xsync MPMCQueue and UMPSCQueue, lscq) and on Bounded at
+// The queue workloads of internal/bench, run on its peers (Go channel,
+// mutex ring, xsync MPMCQueue and UMPSCQueue, lscq) and on Bounded at
 // capacity 1024, as sub-benchmarks impl=NAME/P=N:
 //
 //	go test -run '^$' -bench 'Bounded' -count 10 ./queue/ | benchstat -col /impl -

@@ -12,10 +12,10 @@ import (
 
 // ticketRing is a measuring stick, not a queue xbeam ships: a bounded ring
 // whose blocking Push and Pop take their positions by fetch-and-add, so that
-// no claim ever fails. It answers issue 5's open question on a machine with
-// many cores: how much faster than Bounded's CAS claim would fetch-and-add
-// positions be for the blocking operations, before paying for what Bounded
-// must also do (cancellation, Close, parking, exact Try results)?
+// no claim ever fails. It answers, on whatever machine runs the benchmark:
+// how much faster than Bounded's CAS claim would fetch-and-add positions be
+// for the blocking operations, before paying for what Bounded must also do
+// (cancellation, Close, parking, exact Try results)?
 //
 // Algorithm: the turn-sequence ring of E. Rigtorp's MPMCQueue
 // (github.com/rigtorp/MPMCQueue, 2017), itself the ticket idea of the
@@ -27,8 +27,8 @@ import (
 // 2*lap(h)+2. A drawn ticket cannot be given back, so neither a context nor
 // Close could stop a waiting operation without a protocol for holes, which
 // this ring lacks; and a goroutine preempted between its draw and its
-// store stalls every operation behind it on that slot, which is what P=64
-// on fewer cores shows.
+// store stalls every operation behind it on that slot, which is what many
+// more goroutines than cores show.
 type ticketRing struct {
 	// head and tail count the tickets drawn by pops and pushes. Atomic
 	// because every pop (push) draws from head (tail) with an Add; they

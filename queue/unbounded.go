@@ -6,89 +6,59 @@ import (
 	"github.com/xbeam/xbeam/atomicx"
 )
 
+// The algorithm is the fetch-and-add "infinite array" queue of Yang and
+// Mellor-Crummey ("A Wait-Free Queue as Fast as Fetch-and-Add", PPoPP 2016:
+// the obstruction-free queue their wait-free one builds on) on a linked list
+// of segments, the layout also of Morrison and Afek's LCRQ ("Fast Concurrent
+// Queues for x86 Processors", PPoPP 2013) and of crossbeam's SegQueue
+// (crossbeam-queue, src/seg_queue.rs). Two counters, tail and head, are
+// claimed with fetch-and-add: index i belongs to exactly one producer and at
+// most one consumer, and lives in segment i>>segShift, at a slot position
+// that spreads consecutive indices over different cache lines (segSpread).
+// Fetch-and-add cannot fail, so a claim costs one atomic instruction however
+// many goroutines contend. SegQueue claims with a CAS loop; Nikolaev's LSCQ
+// ("A Scalable, Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC
+// 2019) also claims with fetch-and-add but pays for a bounded ring per
+// segment with a second index ring and a threshold counter; LCRQ needs a
+// double-width CAS. This queue needs only single-word atomics.
+//
+// The hand-off of one index between its producer and its consumer is
+// described with the slot states (segWritten and the others), the
+// emptiness test with TryPop and popSlow, the retirement and recycling of
+// segments with segRecycler and segScan, and Close with closeBegin.
+
 // unboundedClosed is the bit of Unbounded.tail that Close sets: a producer
 // whose fetch-and-add returns it has claimed no index and fails.
 const unboundedClosed = 1 << 63
 
-// Unbounded is an unbounded lock-free multi-producer multi-consumer FIFO
-// queue. Items are stored by value in fixed-size segments of 1024 slots that
-// are recycled, so that in steady state no operation allocates, and a queue
-// that drains gives its memory back to the garbage collector.
+// Unbounded is an unbounded multi-producer multi-consumer FIFO queue of
+// values of type T, stored by value in linked segments of 1024 slots that
+// are recycled. Choose it when producers must never wait or fail and memory
+// is the back-pressure you accept; choose [Bounded] when a full queue should
+// slow producers down.
 //
-// The algorithm is the fetch-and-add "infinite array" queue of Yang and
-// Mellor-Crummey ("A Wait-Free Queue as Fast as Fetch-and-Add", PPoPP 2016:
-// the obstruction-free queue their wait-free one builds on) on a linked list of
-// segments, the layout also of Morrison and Afek's LCRQ ("Fast Concurrent
-// Queues for x86 Processors", PPoPP 2013) and of crossbeam's SegQueue. Two
-// counters, tail and head, are claimed with fetch-and-add: index i belongs to
-// exactly one producer and at most one consumer, and lives in segment i/1024,
-// at a slot position that spreads consecutive indices over different cache
-// lines (the cache remap of Nikolaev's SCQ; see segment.slot). Fetch-and-add
-// cannot fail, so claiming costs one atomic
-// instruction however many goroutines contend. (SegQueue claims with a CAS
-// loop on its index and collapses at high core counts; Nikolaev's LSCQ, "A
-// Scalable, Portable, and Memory-Efficient Lock-Free FIFO Queue", DISC 2019,
-// also claims with fetch-and-add but pays for a bounded ring per segment with
-// a second indirection array and a threshold counter. LCRQ needs a
-// double-width CAS; this queue needs only single-word atomics.)
+// [Unbounded.TryPush] and [Unbounded.Push] never wait; they fail only once
+// the queue is closed. [Unbounded.TryPop] never waits for an item: on an
+// empty queue it reports false at once. [Unbounded.Pop] waits, spinning
+// briefly and then parking without using CPU, until it takes an item, the
+// queue is closed and drained ([ErrClosed]), or its context is done. After
+// [Unbounded.Close], pushes fail and pops drain what is left.
 //
-// A slot's state is a word of bits, each set once with an atomic Or whose
-// result tells the setter what came first (the classic fetch-and-add queue
-// hand-off):
+// Every operation is linearizable. TryPush, Push and TryPop are lock-free:
+// a push claims another slot only when a consumer has given up on its
+// first, and a pop spins only briefly for a producer storing the item at its
+// index; each such retry follows another operation's completion.
 //
-//   - The producer that claimed index i stores its item, then Ors Written.
-//   - The consumer that claimed i waits briefly for Written. If it sees it,
-//     it takes the item. If no producer has claimed i yet (the consumer ran
-//     ahead of tail) or the producer is slow, it Ors Abandoned instead.
-//   - The two Ors are ordered: if the producer's came first, the consumer's
-//     Or returns Written and it takes the item after all; if the consumer's
-//     came first, the producer's Or returns Abandoned, and the producer
-//     clears its slot and claims a new index. Either the item is taken from
-//     slot i by its consumer, or it is pushed again at a later index: it is
-//     never lost, and never returned twice.
-//   - A consumer that abandoned i reports the queue empty only if tail <=
-//     i+1 at that moment (no index after i has been claimed, so every item
-//     still in the queue is owned by a consumer already in flight), or if
-//     a load of head and a later load of tail find head >= tail (the same
-//     holds at the tail load; tail loaded before head proves nothing, as
-//     items may be pushed between the loads); otherwise it claims another
-//     index. TryPop first compares head with tail (in that order) and
-//     claims nothing on an empty queue, so polling an empty queue burns no
-//     indices and cannot livelock producers; consumers overshoot tail only
-//     by the number of TryPops that raced past that check.
+// Memory model: a push of v synchronizes before the pop that returns v.
+// Close synchronizes before every push that fails and every Pop that
+// returns ErrClosed. A TryPop that reports false, and Len, order nothing.
 //
-// Memory: a segment is retired when every slot in it is done (the last party
-// to touch each slot Ors Done; whoever finishes the segment's last index then
-// scans the others, handing the scan on to any slot not yet done, as
-// crossbeam's SegQueue destroys its blocks), it is the oldest in the list,
-// and the head and tail hints have been moved past it. It goes to an
-// epoch-based recycler (package epoch) that hands it out again only once
-// every goroutine pinned at retirement has unpinned. Only the slow paths pin
-// (a walk along the list to another segment, a link, a retirement), about
-// once per goroutine per 1024 items: the fast paths read a hint without a pin
-// and use the segment only if its live word equals the segment number of the
-// index just claimed, and a segment with an unfinished slot cannot be retired
-// (see segment.live for the argument). Retired segments beyond a small free
-// list (256 KiB) are dropped to the garbage collector.
-//
-// Close sets a bit in tail with one atomic Or: a producer whose
-// fetch-and-add returned the bit claimed nothing (it undoes its increment and
-// fails); one whose fetch-and-add came first owns a real index and completes
-// (or, if its slot was abandoned, retries, sees the bit and fails without
-// having enqueued anything).
-//
-// Progress: TryPush and TryPop are lock-free (a producer can be made to retry
-// by consumers that abandon its slot, but each abandonment completes another
-// operation). Pop blocks while the queue is empty, parking on an eventcount.
-//
-// An Unbounded must not be copied after first use; create one with
-// NewUnbounded. All methods are safe for concurrent use.
-//
-// Memory model: a successful TryPush or Push of v synchronizes before the
-// TryPop or Pop that returns v (the producer's Or of Written is observed by
-// that consumer's load or Or of the slot state). Close synchronizes before
-// every push that fails with ErrClosed or false and before every Pop that
-// returns ErrClosed. A TryPop that reports false, and a Len, order nothing.
+// In steady state no operation allocates, and a queue that drains gives its
+// segments back to the garbage collector, keeping a small free list. A
+// popped value that holds pointers is zeroed in its slot, so the queue keeps
+// nothing alive. Every method of a zero Unbounded panics (use NewUnbounded),
+// and Pop panics on a nil context. An Unbounded must not be copied after
+// first use. All methods are safe for concurrent use.
 type Unbounded[T any] struct {
 	_ unboundedNoCopy
 	_ atomicx.Pad
@@ -294,6 +264,16 @@ func (q *Unbounded[T]) refreshTail(h uint64) bool {
 // popSlow completes a pop that claimed index h and could not finish on the
 // fast path: s (if not nil) is h's segment, where h's item is not there yet;
 // if s is nil, the hint was not h's segment.
+//
+// A consumer that abandoned its index reports the queue empty only if tail
+// <= h+1 at that moment (no index after h has been claimed, so every item
+// still queued is owned by a consumer already in flight), or if a load of
+// head and a later load of tail find head >= tail (which then holds at the
+// tail load; tail loaded before head proves nothing, as items may be pushed
+// between the loads); otherwise it claims another index. TryPop compares
+// head with tail first and claims nothing on an empty queue, so polling an
+// empty queue burns no indices and cannot livelock producers: consumers
+// overshoot tail only by the TryPops that raced past that check.
 func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 	var zero T
 	for {

@@ -9,14 +9,10 @@ import (
 
 // segShift fixes the segment size: segSize = 1<<segShift slots. Index i of an
 // Unbounded queue lives in segment i>>segShift (see segment.slot for where).
-//
-// Measured by rebuilding with segShift 8, 10 and 12 and running the mpmc and
-// mpsc benchmarks side by side on a 16-core x86 machine: the three sizes
-// were within run-to-run noise of each other at P=2..16 (a segment
-// hand-over, with its pinned walk, link and retire scan, is rare enough at
-// 256 already). 1024 keeps what a drained queue holds small (its last
-// segment plus one linked ahead, 16 KiB each for 8-byte items) while making
-// hand-overs four times rarer than 256.
+// A segment hand-over (a pinned walk, a link, a retire scan) is rare enough
+// at a few hundred slots already; 1024 makes it rarer still while keeping
+// what a drained queue holds small: its last segment plus one linked ahead,
+// 16 KiB each for 8-byte items.
 const (
 	segShift = 10
 	segSize  = 1 << segShift
@@ -29,7 +25,19 @@ const segNotLive = ^uint64(0)
 
 // Slot states: bits of segSlot.state. A slot starts at zero and each bit is
 // set at most once per use of the segment, by one party, with an atomic Or
-// whose result tells the setter what happened before it.
+// whose result tells the setter what happened before it (the classic
+// hand-off of fetch-and-add queues):
+//
+//   - The producer that claimed index i stores its item, then Ors Written.
+//   - The consumer that claimed i waits briefly for Written. If it sees it,
+//     it takes the item. If no producer has claimed i yet (the consumer ran
+//     ahead of tail) or the producer is slow, it Ors Abandoned instead.
+//   - The two Ors are ordered: if the producer's came first, the consumer's
+//     returns Written and it takes the item after all; if the consumer's
+//     came first, the producer's returns Abandoned, and the producer clears
+//     its slot and claims a new index. Either the item is taken from slot i
+//     by its consumer, or it is pushed again at a later index: it is never
+//     lost, and never returned twice.
 const (
 	// segWritten: the producer that claimed the slot stored val. Set by that
 	// producer after writing val; a consumer that loads or Ors a state with
@@ -92,17 +100,14 @@ type segment[T any] struct {
 }
 
 // segSpread is log2 of the number of regions that consecutive indices are
-// spread over within a segment (the cache remap of Nikolaev, DISC 2019,
-// for SCQ): index i of a segment lives at position (i mod 8)*(segSize/8) + i/8,
+// spread over within a segment (the cache remap of Nikolaev, DISC 2019, for
+// SCQ): index i of a segment lives at position (i mod 8)*(segSize/8) + i/8,
 // so the 8 indices that goroutines claim one after another are 2 KiB (for
 // 16-byte slots) apart instead of sharing a cache line, and concurrent
-// operations on neighbouring indices do not contend for one line. A one-off
-// comparison with segSpread 0 (no remap), made by editing this constant and
-// running the mpmc and spsc benchmarks on a lent 16-core machine (no
-// benchmark in the tree varies it), found the remap faster in mpmc at every P
-// from 2 to 16 and slower for one producer and one consumer, where the
-// consumer reading whole lines that the producer has finished is the better
-// pattern.
+// operations on neighbouring indices do not contend for one line. The cost
+// falls on one producer and one consumer, where a consumer reading whole
+// lines that the producer has finished would be the better pattern; the
+// remap favours many goroutines on each side.
 const segSpread = 3
 
 // slot returns the slot of index i (any index: only i mod segSize counts).
@@ -132,6 +137,17 @@ func segPoolLimit[T any]() int64 {
 // out again only once every goroutine that was pinned when it was retired
 // has unpinned. The pool keeps at most segPoolLimit ready segments; beyond
 // that, retired segments go to the garbage collector.
+//
+// A segment is retired when every slot in it is done (the last party to
+// touch each slot Ors segDone; whoever finishes the segment's last index
+// then scans the others, handing the scan on to any slot not yet done, as
+// crossbeam's SegQueue destroys its blocks; see segScan), it is the oldest
+// in the list, and the head and tail hints have been moved past it. Only
+// the slow paths pin (a walk to another segment, a link, a retirement),
+// about once per goroutine per segSize items: the fast paths read a hint
+// without a pin and use the segment only if its live word equals the
+// segment number of the index just claimed, and a segment with an
+// unfinished slot cannot be retired (see segment.live).
 type segRecycler[T any] struct {
 	c    *epoch.Collector
 	pool *epoch.Pool[segment[T]]

@@ -155,9 +155,9 @@ func TestUnboundedAbandonedSlot(t *testing.T) {
 	})
 }
 
-// TestUnboundedEmptyAfterAbandonSnapshot is the deterministic form of a
-// history the stress suite's linearizability check found: a TryPop abandons
-// an index whose producer is stalled, loads tail, and then, before it loads
+// TestUnboundedEmptyAfterAbandonSnapshot replays, step by step, an
+// interleaving in which TryPop must not report empty: a TryPop abandons an
+// index whose producer is stalled, loads tail, and then, before it loads
 // head, another goroutine pushes an item and pops the one before it. Head
 // has now caught up with the tail loaded earlier, but not with the tail of
 // that moment: the queue was never empty, so the TryPop must not report it
@@ -776,8 +776,8 @@ func unboundedBlockingRound(t *testing.T, producers, consumers, items int) {
 // TestUnboundedPopIdle: a Pop with a deadline on an empty queue waits (it
 // does not return early) and returns the deadline error. It compares the
 // clock with the context's own deadline: a start time read after
-// WithTimeout is later than the instant the deadline counts from, and a
-// check of 20 ms since then failed once in CI.
+// WithTimeout is later than the instant the deadline counts from, so a
+// check of the elapsed time against 20 ms measured from it could fail.
 func TestUnboundedPopIdle(t *testing.T) {
 	q := queue.NewUnbounded[int]()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
