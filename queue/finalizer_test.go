@@ -12,9 +12,12 @@ import (
 	"github.com/xbeam/xbeam/queue"
 )
 
-// payload is what the values of these tests point to: large enough not to
-// come from the tiny allocator, whose blocks are freed together.
-type payload struct{ b [64]byte }
+// payload is what the values of these tests point to: holding a pointer,
+// it does not come from the tiny allocator, whose blocks are freed together.
+type payload struct {
+	self *payload
+	_    [56]byte
+}
 
 // pair is a multi-word value that holds a pointer.
 type pair struct {
@@ -30,6 +33,7 @@ func tracked(n int, push func(i int, p *payload)) *atomic.Int64 {
 	var freed atomic.Int64
 	for i := range n {
 		p := new(payload)
+		p.self = p // a cycle through the queue's value must not matter
 		runtime.AddCleanup(p, func(c *atomic.Int64) { c.Add(1) }, &freed)
 		push(i, p)
 	}
