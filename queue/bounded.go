@@ -189,7 +189,7 @@ func (s bSlot[T]) publish(t uint64, v T) {
 // take is the second half of a pop that has claimed position h: it copies
 // the value out, zeroes it if clear (dropping the references it holds for
 // the collector), and stores the stamp that hands the slot to the push one
-// lap later (h+lap).
+// lap later (h+lap). pop does the same inline.
 func (s bSlot[T]) take(h, oneLap uint64, clear bool) T {
 	v := *s.val
 	if clear {
@@ -401,7 +401,13 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 				bo.Spin()
 				break
 			}
-			v = s.take(h, q.oneLap, q.clear)
+			// take, written out: as a call it does not inline.
+			v = *s.val
+			if q.clear {
+				var zero T
+				*s.val = zero
+			}
+			s.stamp.StoreRelease(h + q.oneLap)
 			// Only the pop that claimed h moves head from h (see the head
 			// field), so a store does, and a release store is enough: it
 			// stays after the stamp's store, so a pop that sees the new

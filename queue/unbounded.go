@@ -234,7 +234,12 @@ func (q *Unbounded[T]) TryPop() (T, bool) {
 			v := slot.val
 			var zero T
 			slot.val = zero
-			q.segRelease(s, h)
+			// segRelease, written out: as a call it does not inline, and
+			// this is every successful TryPop.
+			segCheck(s, h)
+			if slot.state.Or(segDone)&segRetire != 0 || h&segMask == segMask {
+				q.segScan(s, h&segMask)
+			}
 			return v, true
 		}
 		return q.popSlow(h, s)
@@ -531,7 +536,7 @@ func (q *Unbounded[T]) segExtend(s *segment[T], g *segGuard) *segment[T] {
 }
 
 // segRelease marks the slot of index t in s done; the caller is the last
-// party to touch it. If the retire scan is waiting on this slot, or it is the
+// party to touch it. (TryPop's fast path does the same inline.) If the retire scan is waiting on this slot, or it is the
 // last slot, the scan continues from here.
 func (q *Unbounded[T]) segRelease(s *segment[T], t uint64) {
 	segCheck(s, t)
