@@ -46,7 +46,7 @@ func tracked(n int, push func(i int, p *payload)) *atomic.Int64 {
 // the previous cycle's with a second one.
 func requireCollected(t *testing.T, freed *atomic.Int64, n int, what string) {
 	t.Helper()
-	for range 20 {
+	for range 100 {
 		if freed.Load() == int64(n) {
 			return
 		}
