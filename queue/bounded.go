@@ -52,7 +52,9 @@ func panicNilCtx() { panic(nilCtxMsg) }
 // on a full or empty queue they report false at once. [Bounded.Push] and
 // [Bounded.Pop] wait, spinning briefly and then parking without using CPU,
 // until they succeed, the queue is closed ([ErrClosed]), or their context is
-// done. After [Bounded.Close], pushes fail and pops drain what is left.
+// done. After [Bounded.Close], pushes fail and pops drain what is left. The
+// ring is Vyukov's bounded MPMC queue with crossbeam's ArrayQueue positions,
+// claiming positions on the slots (see the comments in bounded.go).
 //
 // Every operation is linearizable, and the queue is full at exactly Cap
 // values. For that, a Try call may wait for a goroutine that has already

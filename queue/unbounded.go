@@ -42,7 +42,10 @@ const unboundedClosed = 1 << 63
 // empty queue it reports false at once. [Unbounded.Pop] waits, spinning
 // briefly and then parking without using CPU, until it takes an item, the
 // queue is closed and drained ([ErrClosed]), or its context is done. After
-// [Unbounded.Close], pushes fail and pops drain what is left.
+// [Unbounded.Close], pushes fail and pops drain what is left. The algorithm
+// is Yang and Mellor-Crummey's fetch-and-add queue ("A Wait-Free Queue as
+// Fast as Fetch-and-Add", PPoPP 2016, its obstruction-free base) on linked
+// segments, as in crossbeam's SegQueue (see the comments in unbounded.go).
 //
 // Every operation is linearizable. TryPush, Push and TryPop are lock-free:
 // a push claims another slot only when a consumer has given up on its
