@@ -51,7 +51,7 @@ const bMaxCapacity = 1 << 30
 // the before-and-after figures, from test binaries run alternately, since
 // no single xbeam-bench run in docs/benchmarks.md separates that change.)
 // Per operation that is one atomic read-modify-write, the claim; every
-// other write is a release store (atomicx.Uint64.StoreRelease, a plain store
+// other write is a release store (internal/release.Store64, a plain store
 // on amd64). For head and tail that is enough because nothing is published
 // through them and every reader checks them against the stamps. For the
 // stamp that ends a push or pop it is enough because it only has to order
