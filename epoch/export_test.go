@@ -47,6 +47,9 @@ func (p *Pool[T]) ForgeReady() {
 	for i := range p.ring {
 		p.ring[i].tag = 0
 	}
+	if g := p.c.global.Load(); g < expiry {
+		p.c.global.Store(epochWord(expiry))
+	}
 }
 
 // Len returns the number of objects p holds.

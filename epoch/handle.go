@@ -110,12 +110,21 @@ func (h *Handle) casState(old, new uint64) bool {
 func (h *Handle) depth() uint32 { return uint32(h.ctl >> 32) }
 
 // claimed finishes the outermost pin of h, whose state the caller has just
-// set to pinned (for a pooled participant, claimed by CAS).
+// set to pinned (for a pooled participant, claimed by CAS). It inlines into
+// Collector.Pin; the collecting pin goes to claimedCollect.
 func (h *Handle) claimed() *Guard {
-	if uint32(h.ctl) > 1 {
-		h.ctl += 1<<32 - 1
-		return h.guard()
+	if uint32(h.ctl) <= 1 {
+		return h.claimedCollect()
 	}
+	h.ctl += 1<<32 - 1
+	return h.guard()
+}
+
+// claimedCollect finishes the outermost pin that does the amortized
+// collection. Not inlined, so that claimed stays within the budget.
+//
+//go:noinline
+func (h *Handle) claimedCollect() *Guard {
 	h.ctl = 1<<32 | pinsBetweenCollect
 	h.collect()
 	return h.guard()
