@@ -161,7 +161,7 @@ type Collector struct {
 }
 
 // NewCollector returns a new collector. Its pool of participants for
-// Collector.Pin has room for four per GOMAXPROCS at the time of the call
+// [Collector.Pin] has room for four per GOMAXPROCS at the time of the call
 // (at least 16), each made when first needed.
 func NewCollector() *Collector {
 	c := &Collector{}
@@ -174,10 +174,11 @@ func NewCollector() *Collector {
 	return c
 }
 
-// Register adds a participant to c and returns its handle. A Handle belongs
-// to one goroutine at a time; it must be unregistered when no longer needed,
-// or it stays in the participant table (where every epoch advance reads it).
-// Register is safe for concurrent use.
+// Register adds a participant to c and returns its [Handle], for a goroutine
+// that pins often. The handle belongs to one goroutine at a time; call
+// [Handle.Unregister] when it is no longer needed, or it stays in the
+// participant table, which every epoch advance reads. Register takes a
+// short lock and allocates the handle.
 func (c *Collector) Register() *Handle {
 	if c.pooled == nil {
 		panic(zeroCollector)
@@ -187,16 +188,15 @@ func (c *Collector) Register() *Handle {
 	return h
 }
 
-// Pin pins a participant from c's pool and returns its guard; the guard must
-// be unpinned by the same goroutine, and not used after that. Pin is meant
-// for goroutines that pin once per operation and own no Handle: it costs a
-// CAS on a slot chosen from the goroutine's stack address (so the same
-// goroutine tends to reuse the same cache line), allocates nothing once its
-// participants exist, and never makes more of them than the pool's size
-// (four per GOMAXPROCS at NewCollector) plus the most goroutines pinned
-// through it at once, however many goroutines come and go. Nested calls
-// pin further participants; each guard needs its own Unpin. Pin is safe for
-// concurrent use.
+// Pin pins a participant from c's pool and returns its [Guard], which the
+// same goroutine must unpin and not use afterwards. It serves goroutines
+// that own no [Handle], such as one goroutine per request. Pin is lock-free
+// in the common case: one CAS, on a participant chosen from the goroutine's
+// stack address (so a goroutine tends to reuse the same cache line). It
+// allocates nothing once its participants exist, and never makes more of
+// them than the pool's size plus the most goroutines pinned through it at
+// once, however many goroutines come and go; making one takes a lock.
+// Nested calls pin further participants; each guard needs its own Unpin.
 func (c *Collector) Pin() *Guard {
 	var probe byte
 	// Safety: the address of probe is used only as a number, to spread
@@ -354,8 +354,8 @@ func inDeferred() bool {
 // Pending returns the number of deferred functions that have not run yet.
 // It is exact when no goroutine pins, defers, flushes or unregisters
 // concurrently; otherwise it is a snapshot that may be off by the work done
-// meanwhile. It reads every participant, so it is meant for monitoring, not
-// for hot paths. Pending is safe for concurrent use.
+// meanwhile. It reads every participant: it is meant for monitoring, with
+// [Collector.Epoch], not for hot paths.
 func (c *Collector) Pending() int {
 	if c.pooled == nil {
 		panic(zeroCollector)

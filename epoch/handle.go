@@ -211,10 +211,10 @@ func (h *Handle) addDeferred(fn func()) {
 	h.bagMu.Unlock()
 }
 
-// Unregister removes h from its collector and hands h's garbage to the
-// collector, which runs it in later pins and flushes. h must not be used
-// afterwards. Unregister must only be called by h's owner; it panics if h is
-// pinned or already unregistered.
+// Unregister removes h from its collector and hands h's deferred functions
+// to the collector, which runs them in later pins and flushes. h must not be
+// used afterwards. Unregister takes short locks. It must only be called by
+// h's owner; it panics if h is pinned or not registered.
 func (h *Handle) Unregister() {
 	c := h.c
 	switch {

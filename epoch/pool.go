@@ -62,8 +62,8 @@ type limboEntry[T any] struct {
 	tag uint64
 }
 
-// NewPool returns a Pool on c that makes new objects with newFn when none
-// can be recycled. It panics if c or newFn is nil.
+// NewPool returns a [Pool] on c that makes new objects with newFn when none
+// can be recycled; its limit starts at 1024. It panics if c or newFn is nil.
 func NewPool[T any](c *Collector, newFn func() *T) *Pool[T] {
 	if c == nil {
 		panic("epoch: NewPool with a nil Collector")
@@ -76,9 +76,8 @@ func NewPool[T any](c *Collector, newFn func() *T) *Pool[T] {
 
 // SetLimit sets the number of ready objects (default 1024) beyond which Put
 // drops the oldest, and drops the oldest objects beyond n now, whether ready
-// or not (dropping is always safe: the garbage
-// collector takes them). It panics if n < 1. SetLimit is safe for concurrent
-// use.
+// or not (dropping is always safe: the garbage collector takes them). It
+// panics if n < 1.
 func (p *Pool[T]) SetLimit(n int) {
 	if p.newFn == nil {
 		panic(zeroPool)
@@ -95,12 +94,12 @@ func (p *Pool[T]) SetLimit(n int) {
 }
 
 // Get returns an object whose Put is old enough that no guard pinned at the
-// time of the Put is still pinned, or newFn() if there is none. When the
-// oldest object is still waiting and the pool holds at least eight, Get
-// first tries (twice at most, with the bounded scan of the amortized
-// collection) to advance the epoch, so that objects become reusable even
-// when the structure pins too rarely for the amortized collection (every
-// 128th pin) to advance it. Get is safe for concurrent use and needs no guard.
+// time of the Put is still pinned, or a new one from newFn if there is none.
+// When the oldest object is still waiting and the pool holds at least
+// eight, Get first tries, twice at most and with a bounded scan, to advance
+// the epoch itself, so that objects become reusable even when the structure
+// pins too rarely for the collector's amortized work to advance it. Get
+// needs no guard.
 func (p *Pool[T]) Get() *T {
 	if p.newFn == nil {
 		panic(zeroPool)
@@ -132,11 +131,10 @@ func (p *Pool[T]) Get() *T {
 	return p.newFn()
 }
 
-// Put hands x back to p, to be returned by a Get once every guard pinned now
-// has unpinned. The caller must have made x unreachable for goroutines that
-// pin from now on, and must not use x afterwards. g must be pinned, on p's
-// collector; Put panics otherwise, or if x is nil. Put is safe for
-// concurrent use.
+// Put hands x back to p, to be returned by a [Pool.Get] once every guard
+// pinned now has unpinned. The caller must have made x unreachable for
+// goroutines that pin from now on, and must not use x afterwards. g must be
+// pinned, on p's collector; Put panics otherwise, or if x is nil.
 func (p *Pool[T]) Put(g *Guard, x *T) {
 	if p.newFn == nil {
 		panic(zeroPool)
