@@ -23,3 +23,7 @@ var ChaosPoints = chaos.Points
 // CanSpin reports whether Snooze would spin now, as far as it knows
 // GOMAXPROCS (see procs).
 var CanSpin = canSpin
+
+// ChaosActs reports whether the n-th chaos point of a run with the given
+// seed and rate acts (always false without the xbeam_chaos tag).
+var ChaosActs = chaos.Acts
