@@ -20,7 +20,7 @@ type epochModel struct {
 	pooled  []*modelGuard  // guards from Collector.Pin, still pinned
 
 	nextSpan int
-	active      map[int]bool // pin spans not yet ended
+	active   map[int]bool // pin spans not yet ended
 
 	fns     []*modelFn
 	ran     int
@@ -35,14 +35,14 @@ type epochModel struct {
 type modelObj struct{ id int }
 
 type modelHandle struct {
-	h       *epoch.Handle
-	g       *epoch.Guard // the guard while pinned
-	depth   int
-	span int
+	h     *epoch.Handle
+	g     *epoch.Guard // the guard while pinned
+	depth int
+	span  int
 }
 
 type modelGuard struct {
-	g       *epoch.Guard
+	g    *epoch.Guard
 	span int
 }
 
