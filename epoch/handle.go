@@ -16,8 +16,8 @@ import (
 //
 // [Handle.Pin] returns the handle's [Guard]; pins nest. Pin and Unpin are
 // wait-free and allocate nothing: together they execute one locked
-// instruction (the store that publishes the pin) and touch only the
-// handle's own cache line and the collector's epoch word. Every 128th
+// instruction on amd64 (the store that publishes the pin) and touch only
+// the handle's own cache line and the collector's epoch word. Every 128th
 // outermost pin also does a bounded share of the collector's work.
 //
 // A Handle is used by one goroutine at a time; to pass it to another, hand
