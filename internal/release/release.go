@@ -9,8 +9,10 @@
 // its ordering rests on two facts outside the memory model:
 //
 //   - the processor: x86-TSO never lets a store pass an earlier load or store
-//     of the same core (Intel SDM vol. 3, 9.2.2), so whatever the goroutine
-//     read or wrote before the store is done when another core sees it;
+//     of the same core (Intel SDM vol. 3A, "Memory Ordering in P6 and More
+//     Recent Processor Families"; Sewell et al., "x86-TSO", CACM 2010), so
+//     whatever the goroutine read or wrote before the store is done when
+//     another core sees it;
 //   - the compiler: gc keeps every load and store before a later store to
 //     memory in program order (its scheduler orders each load before the
 //     next store, cmd/compile/internal/ssa/schedule.go), and Store64 is
