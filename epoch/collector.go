@@ -100,7 +100,8 @@ type Collector struct {
 	//
 	// The algorithm is Fraser's epoch-based reclamation (K. Fraser,
 	// "Practical lock-freedom", PhD thesis, Cambridge, 2004,
-	// UCAM-CL-TR-579, section 5.2.3) as engineered by crossbeam-epoch (A.
+	// UCAM-CL-TR-579, the epoch-based garbage collector of its
+	// implementation chapter) as engineered by crossbeam-epoch (A.
 	// Turon, "Lock-freedom without garbage collection", 2015); how this
 	// one differs, and why, is in docs/epoch-design.md.
 	global atomicx.Uint64
