@@ -1,7 +1,6 @@
 package atomicx_test
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -403,50 +402,5 @@ func TestBackoffReachesPark(t *testing.T) {
 	b.Reset()
 	if b.ShouldPark() {
 		t.Fatal("ShouldPark after Reset")
-	}
-}
-
-// TestStoreRelease checks that StoreRelease writes the word that Load and
-// the other operations use (it goes through unsafe and, on amd64 and arm64,
-// assembly), and that it publishes the stores before it: a reader that sees
-// the new value sees the payload written before it.
-func TestStoreRelease(t *testing.T) {
-	var x atomicx.Uint64
-	for _, v := range []uint64{1, 0, 1 << 63, ^uint64(0), 42} {
-		x.StoreRelease(v)
-		if got := x.Load(); got != v {
-			t.Fatalf("Load after StoreRelease(%#x) = %#x", v, got)
-		}
-		if got := x.Add(1); got != v+1 {
-			t.Fatalf("Add(1) after StoreRelease(%#x) = %#x", v, got)
-		}
-	}
-
-	const rounds = 10000
-	var seq, ack atomicx.Uint64
-	payload := make([]uint64, rounds+1)
-	done := make(chan error)
-	go func() {
-		var err error
-		for i := uint64(1); i <= rounds; i++ {
-			for seq.Load() != i {
-				runtime.Gosched()
-			}
-			if payload[i] != i && err == nil {
-				err = fmt.Errorf("round %d: payload %d, want %d, after the release store", i, payload[i], i)
-			}
-			ack.Store(i)
-		}
-		done <- err
-	}()
-	for i := uint64(1); i <= rounds; i++ {
-		payload[i] = i
-		seq.StoreRelease(i)
-		for ack.Load() != i {
-			runtime.Gosched()
-		}
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
 	}
 }

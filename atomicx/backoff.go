@@ -19,12 +19,14 @@ const (
 // caller should stop retrying and park (block on a channel, a condition or an
 // event count) instead of burning a core.
 //
-// Spin is for a lost CAS race, where retrying at once is right but hammering
-// the same cache line is not. Snooze is for waiting on another goroutine to
-// make progress (a slot being filled, a flag being set).
+// [Backoff.Spin] is for a lost CAS race, where retrying at once is right but
+// hammering the same cache line is not. [Backoff.Snooze] is for waiting on
+// another goroutine to make progress (a slot being filled, a flag being
+// set); once [Backoff.ShouldPark] reports true, block instead.
 //
 // The zero value is ready to use. A Backoff is owned by one goroutine: make
-// one per retry loop, on the stack; it allocates nothing.
+// one per retry loop, on the stack; it is four bytes and allocates nothing.
+// It does not synchronize anything by itself.
 type Backoff struct {
 	step uint32
 }

@@ -10,36 +10,42 @@ import (
 )
 
 // Cell holds a value of any type T that goroutines load and store
-// atomically: a Load never returns a mix of two Stores (no torn reads), for
-// a T of any size.
+// atomically: a Load never returns a mix of two Stores (no torn reads),
+// whatever the size of T. Use it for configuration or state read far more
+// often than written; for a pointer, [Pointer] is simpler, and for an
+// integer, [Uint64] and its kin.
 //
-// How it does so depends on T, and is decided once per Cell:
+// How it does so depends on T, and is fixed at the Cell's first operation:
 //
 //   - T without pointers and at most 8 bytes (integers, floats, small
-//     structs and arrays of them): the bits live in one atomic word. Every
-//     operation is one atomic instruction: lock-free.
+//     structs and arrays of them): the bits live in one atomic word, and
+//     every operation is one atomic instruction: lock-free.
 //   - T exactly one pointer word (a pointer, map, channel, func or
 //     unsafe.Pointer): an atomic pointer. Lock-free.
 //   - Anything else (strings, slices, interfaces, larger structs): a
-//     sequence lock (Lamport's "concurrent reading and writing", 1977; the
-//     Linux seqlock) whose lock words live in a small table of padded stripes
-//     chosen by the Cell's address, so a Cell costs no more memory than its
-//     value. Writers serialize on the stripe's mutex; readers take no lock in
-//     normal builds: they copy the value and retry if a writer was active
-//     (the sequence was odd or changed). Under the race detector, whose
-//     model does not know seqlocks, readers take the stripe's mutex instead.
+//     sequence lock (Lamport, "Concurrent reading and writing", CACM 1977)
+//     whose lock words live in a table of padded stripes chosen by the
+//     Cell's address. Writers serialize on the stripe's mutex; readers take
+//     no lock but wait out an active writer, retrying their copy (under
+//     the race detector they take the mutex). Blocking.
+//
+// Size: a Cell[T] takes 16 bytes besides its T, rounded up to a multiple
+// of 8 (unsafe.Sizeof(Cell[int]{}) is 24 and Cell[string] 32 on 64-bit
+// platforms); the lock words are shared.
 //
 // The zero value holds the zero T and is ready to use. A Cell must not be
 // copied after first use. All methods are safe for concurrent use.
 //
-// Memory model: a Store (or Swap, or successful CompareAndSwap) of v
+// Memory model: a Store (or Swap, or successful [CompareAndSwap]) of v
 // synchronizes before every Load that returns v.
 type Cell[T any] struct {
 	_    noCopy
-	mode atomic.Uint32 // cellUnknown until the first operation fixes it; a pure function of T
-	word atomic.Uint64 // cellWord: the bits of T
-	ptr  atomic.Pointer[byte]
-	val  T // cellLocked: written under the stripe's mutex with an odd sequence
+	mode Uint32 // cellUnknown until the first operation fixes it; a pure function of T
+	word Uint64 // cellWord: the bits of T
+	// val is the value in cellPointer mode, where it is accessed only by
+	// sync/atomic pointer operations, and in cellLocked mode, where it is
+	// written under the stripe's mutex with an odd sequence.
+	val T
 }
 
 const (
@@ -102,14 +108,18 @@ func fromWord[T any](w uint64) T {
 	return *(*T)(unsafe.Pointer(&w))
 }
 
-// toPtr and fromPtr view a pointer-shaped T as the one pointer it is.
+// toPtr and fromPtr view a pointer-shaped T as the one pointer it is, and
+// ptrSlot views c.val as a pointer slot.
 //
 // Safety: only called in cellPointer mode, where T is exactly one pointer
-// word that the garbage collector scans as a pointer, so storing it in an
-// atomic pointer keeps what it points to alive.
-func toPtr[T any](v T) *byte { return *(**byte)(unsafe.Pointer(&v)) }
+// word that the garbage collector scans as a pointer: c.val is a pointer
+// slot, sync/atomic's pointer operations on it apply the write barrier,
+// and what it points to stays alive while it is stored.
+func toPtr[T any](v T) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&v)) }
 
-func fromPtr[T any](p *byte) T { return *(*T)(unsafe.Pointer(&p)) }
+func fromPtr[T any](p unsafe.Pointer) T { return *(*T)(unsafe.Pointer(&p)) }
+
+func (c *Cell[T]) ptrSlot() *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(&c.val)) }
 
 // Load returns the value most recently stored.
 func (c *Cell[T]) Load() T {
@@ -117,7 +127,8 @@ func (c *Cell[T]) Load() T {
 	case cellWord:
 		return fromWord[T](c.word.Load())
 	case cellPointer:
-		return fromPtr[T](c.ptr.Load())
+		chaosPoint()
+		return fromPtr[T](atomic.LoadPointer(c.ptrSlot()))
 	}
 	return c.loadLocked()
 }
@@ -128,7 +139,8 @@ func (c *Cell[T]) Store(v T) {
 	case cellWord:
 		c.word.Store(toWord(v))
 	case cellPointer:
-		c.ptr.Store(toPtr(v))
+		chaosPoint()
+		atomic.StorePointer(c.ptrSlot(), toPtr(v))
 	default:
 		s := c.stripe()
 		s.mu.Lock()
@@ -143,7 +155,8 @@ func (c *Cell[T]) Swap(v T) T {
 	case cellWord:
 		return fromWord[T](c.word.Swap(toWord(v)))
 	case cellPointer:
-		return fromPtr[T](c.ptr.Swap(toPtr(v)))
+		chaosPoint()
+		return fromPtr[T](atomic.SwapPointer(c.ptrSlot(), toPtr(v)))
 	}
 	s := c.stripe()
 	s.mu.Lock()
@@ -171,11 +184,13 @@ func CompareAndSwap[T comparable](c *Cell[T], old, new T) (swapped bool) {
 		}
 	case cellPointer:
 		for {
-			cur := c.ptr.Load()
+			chaosPoint()
+			cur := atomic.LoadPointer(c.ptrSlot())
 			if fromPtr[T](cur) != old {
 				return false
 			}
-			if c.ptr.CompareAndSwap(cur, toPtr(new)) {
+			chaosPoint()
+			if atomic.CompareAndSwapPointer(c.ptrSlot(), cur, toPtr(new)) {
 				return true
 			}
 		}
@@ -196,7 +211,7 @@ type cellStripe struct {
 	// seq is odd while a writer copies into a value guarded by this stripe.
 	// Written by writers under mu; read by lock-free readers before and
 	// after their copy: equal even values mean no write overlapped it.
-	seq atomic.Uint64
+	seq Uint64
 	_   Pad
 }
 

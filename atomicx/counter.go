@@ -6,15 +6,15 @@ import (
 )
 
 // Counter is a sharded counter for hot statistics: many goroutines Add, few
-// Load. A single atomic word serializes every Add on one cache line (about
-// 40 M adds per second in total on a 16-core x86-64, whatever the number of
-// cores); Counter spreads Adds over padded shards, so they scale with cores,
-// and Load sums the shards.
+// Load. A single atomic word serializes every Add on one cache line;
+// Counter spreads Adds over padded shards (four per GOMAXPROCS at its first
+// use, at least 8 and at most 1024), so Adds from different cores rarely
+// touch the same line, and Load sums the shards. Use a plain [Int64] when
+// reads are as frequent as writes or an exact snapshot is needed.
 //
-// Each goroutine tends to hit the same shard: the shard is chosen by a hash
-// of the goroutine's stack address, which is stable while the goroutine runs
-// and differs between goroutines, so a goroutine's Adds stay in its own
-// core's cache while it is not migrated.
+// A goroutine's Adds tend to hit the same shard: it is chosen by a hash of
+// the goroutine's stack address. Add is one atomic add, wait-free; Load and
+// Reset read or write every shard.
 //
 // The zero value is a counter at zero, ready to use; it allocates its shards
 // on first use. A Counter must not be copied after first use. All methods are
@@ -22,7 +22,7 @@ import (
 //
 // Memory model: an Add synchronizes before a Load that observes it. Load is
 // not a snapshot: Adds that run concurrently with it may or may not be
-// counted, and Reset concurrent with Adds may lose some of them.
+// counted, and a Reset concurrent with Adds may lose some of them.
 type Counter struct {
 	_      noCopy
 	shards Pointer[[]Padded[Int64]] // allocated once, by the first operation

@@ -1,5 +1,7 @@
 package atomicx
 
+import "github.com/xbeam/xbeam/internal/chaos"
+
 // Internals exposed to the black-box tests.
 
 var ShardIndex = shardIndex
@@ -12,8 +14,16 @@ func CellMode[T any](c *Cell[T]) string {
 
 // SetChaosRate changes the chaos probability for a test and returns the
 // previous one; it is a no-op returning 0 without the xbeam_chaos tag.
-var SetChaosRate = setChaosRate
+var SetChaosRate = chaos.SetRate
+
+// ChaosPoints returns the number of chaos points passed so far (0 without
+// the xbeam_chaos tag).
+var ChaosPoints = chaos.Points
 
 // CanSpin reports whether Snooze would spin now, as far as it knows
 // GOMAXPROCS (see procs).
 var CanSpin = canSpin
+
+// ChaosActs reports whether the n-th chaos point of a run with the given
+// seed and rate acts (always false without the xbeam_chaos tag).
+var ChaosActs = chaos.Acts

@@ -20,7 +20,9 @@ type Pad [CacheLineSize]byte
 // (nor an adjacent-line prefetch pair).
 //
 // Use Padded for per-goroutine or per-shard slots in a slice, where a bare
-// []T would put several hot slots on one line (false sharing).
+// []T would put several hot slots on one line (false sharing). A Padded[T]
+// takes unsafe.Sizeof(T) plus [CacheLineSize] bytes (rounded up to T's
+// alignment). The zero value is the zero T, padded.
 type Padded[T any] struct {
 	Value T
 	_     Pad

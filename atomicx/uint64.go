@@ -1,9 +1,6 @@
 package atomicx
 
-import (
-	"sync/atomic"
-	"unsafe"
-)
+import "sync/atomic"
 
 // Uint64 is an atomic uint64 that passes the chaos point before every operation.
 // The zero value is 0 and ready to use. Without the xbeam_chaos tag each
@@ -24,24 +21,6 @@ func (x *Uint64) Load() uint64 { chaosPoint(); return x.v.Load() }
 
 // Store atomically stores val.
 func (x *Uint64) Store(val uint64) { chaosPoint(); x.v.Store(val) }
-
-// StoreRelease atomically stores val with release ordering only: every load
-// and store that this goroutine did before it happens before any load that
-// observes val, as with Store, but a later load of another word by this
-// goroutine may take effect before val is visible to others (no
-// store-to-load fence). Use it where a store has to publish what came
-// before it but no Dekker-style handshake (store one word, then load
-// another) depends on it: a stamp that hands a value over (queue.Bounded),
-// or a position hint that readers check against other state. It is a
-// plain store on amd64 (x86-TSO) and STLR on arm64, where
-// Store costs a locked exchange or a full barrier; elsewhere, and under the
-// race detector, it is Store.
-func (x *Uint64) StoreRelease(val uint64) {
-	chaosPoint()
-	// atomic.Uint64 holds its word at offset 0 (its other fields are
-	// zero-size); TestStoreRelease checks that the store lands there.
-	storeRelease64((*uint64)(unsafe.Pointer(&x.v)), val)
-}
 
 // Swap atomically stores new and returns the previous value.
 func (x *Uint64) Swap(new uint64) (old uint64) { chaosPoint(); return x.v.Swap(new) }

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/xbeam/xbeam/atomicx"
@@ -33,57 +34,76 @@ const (
 	idxBits = 24
 	idxMask = 1<<idxBits - 1
 	tagMask = 1<<(64-idxBits) - 1
+
+	// epochStep is what one advance adds to the global word (2e+1), and
+	// expiry what a tag needs added before its garbage may go: two epochs.
+	epochStep = 2
+	expiry    = 2 * epochStep
+
+	// zeroCollector is the panic of every method of a Collector that
+	// NewCollector did not make.
+	zeroCollector = "epoch: Collector used without NewCollector"
 )
 
-// Collector is an epoch-based garbage collector for deferred functions: it
-// runs a function deferred through a Guard once no goroutine that was
-// pinned at the time of the Defer is still pinned.
+// epochWord returns the global word of epoch e: also the state word of a
+// participant pinned at e.
+func epochWord(e uint64) uint64 { return e<<1 | pinnedBit }
+
+// pinOrder: why the store that publishes a pin must be ordered before the
+// pinned goroutine's later loads, and why Go's atomic Store gives that.
 //
-// The algorithm is Fraser's epoch-based reclamation (K. Fraser, "Practical
-// Lock-Freedom", PhD thesis, University of Cambridge, 2004, technical report
-// UCAM-CL-TR-579, the epoch-based garbage collector of its implementation
-// chapter) as engineered by crossbeam-epoch (A. Turon, "Lock-freedom without
-// garbage collection", 2015; crates.io/crates/crossbeam-epoch): a global
-// epoch; each participant announces, while pinned, the global epoch it read
-// when it pinned; garbage is collected in per-handle bags that are sealed
-// with the global epoch and may run once the global epoch is two steps past
-// that tag. The global epoch advances from e to e+1
-// only after every pinned participant has been seen pinned at e.
+// Let object x be retired in a bag sealed with tag t (a load of the global
+// word after x was unlinked). A goroutine R that can still reach x stored
+// its pinned state before it loaded x, hence before the unlink and before
+// the tag load, announcing an epoch at most t. The advance from t+1 to t+2
+// reads R's slot after the global epoch became t+1, so it sees R still
+// pinned at an epoch other than t+1 and cannot happen until R unpins; x's
+// bag runs only at t+2. The steps "R's store precedes its load of x" and
+// "the advancer's load of the global epoch precedes its read of R's slot"
+// are store-then-load and load-then-load orders across two words: Go's
+// atomics are sequentially consistent (the Go memory model, "Atomic
+// Values"), so both hold with no fence. On amd64 the Store is an XCHG, the
+// one locked instruction of a pin, where crossbeam-epoch uses a locked
+// compare-exchange or a SeqCst fence; a plain store would let R's load of
+// x pass it (x86-TSO's store buffer) and the advancer miss R.
+
+// Collector is an epoch-based reclaimer: it runs a function deferred through
+// a [Guard] once no goroutine that was pinned at the time of the Defer is
+// still pinned, and it lets a [Pool] hand an object out again under the
+// same rule. Choose it to recycle or close objects that lock-free readers
+// may still hold; where a mutex guards the data, or the garbage collector
+// may simply have the objects, it adds nothing.
 //
-// Why two steps suffice: let a function retire object x, deferred after x was
-// unlinked, in a bag sealed with tag t (a load of the global epoch after the
-// unlink). A goroutine R that can still reach x stored its pinned state
-// before it loaded x, hence before the unlink and before the tag load, and it
-// announced an epoch e_R <= t. The advance from t+1 to t+2 reads R's slot
-// after the global epoch became t+1, so (atomics being sequentially
-// consistent) it sees R still pinned at e_R != t+1 and cannot happen until R
-// unpins.
+// Goroutines pin through a [Handle] (from [Collector.Register], the
+// cheapest) or through [Collector.Pin] (no handle needed). Pin and Unpin are
+// wait-free; reclamation is blocking: a goroutine that stays pinned stops
+// it for everyone, and [Collector.Pending] and [Collector.Epoch] let you
+// watch for that. The collector starts no goroutine: deferred functions run
+// on goroutines that pin (every 128th pin of a participant does a bounded
+// share of the work) and in [Collector.Flush].
 //
-// Where this differs from crossbeam-epoch (see the package doc for the
-// reasons): an advance attempt reads at most scanBudget participants and
-// leaves a cursor for the next attempt instead of walking the whole list;
-// participants live in an index table with slot reuse instead of a linked
-// list with lazy deletion; Collector.Pin claims one of a fixed-size pool of
-// participants with a CAS instead of using a thread-local handle;
-// the sealed-bag queue is a mutex-guarded list touched once per bag; and
-// Flush seals the bags of every participant.
+// Use [NewCollector]: the zero Collector is not usable, and every method
+// panics on it, naming NewCollector. A Collector must not be copied. All its
+// methods are safe for concurrent use.
 //
-// A Collector must not be copied after first use. All its methods are safe
-// for concurrent use. It starts no goroutine: garbage is collected by the
-// goroutines that pin and flush.
-//
-// Memory model: a function deferred through a Guard runs after every guard
-// that was pinned at the moment of the Defer has been unpinned, and the
-// Unpin of each such guard synchronizes before the function runs: everything
-// the goroutine holding that guard did before its Unpin happens before the
-// function starts. The Defer call itself synchronizes before the function
-// runs.
+// Memory model: a Defer of fn, and the return of Unpin of every guard
+// pinned at the time of the Defer, synchronize before fn runs: everything
+// those guards' holders did while pinned happens before fn starts.
 type Collector struct {
 	_ noCopy
 	_ atomicx.Pad
 
-	// global is the global epoch. Written (CAS e -> e+1) by the advancer
-	// that completes a scan; read by every pin, by sealing and by collection.
+	// global is the global epoch e, held as 2e+1: the state word of a
+	// participant pinned at e, which Pin copies with no arithmetic (see
+	// epochWord). Written (CAS 2e+1 -> 2e+3) by the advancer that completes
+	// a scan; read by every pin, by sealing and by collection.
+	//
+	// The algorithm is Fraser's epoch-based reclamation (K. Fraser,
+	// "Practical lock-freedom", PhD thesis, Cambridge, 2004,
+	// UCAM-CL-TR-579, the epoch-based garbage collector of its
+	// implementation chapter) as engineered by crossbeam-epoch (A.
+	// Turon, "Lock-freedom without garbage collection", 2015); how this
+	// one differs, and why, is in docs/epoch-design.md.
 	global atomicx.Uint64
 	_      atomicx.Pad
 
@@ -142,10 +162,11 @@ type Collector struct {
 }
 
 // NewCollector returns a new collector. Its pool of participants for
-// Collector.Pin has room for four per GOMAXPROCS at the time of the call
+// [Collector.Pin] has room for four per GOMAXPROCS at the time of the call
 // (at least 16), each made when first needed.
 func NewCollector() *Collector {
 	c := &Collector{}
+	c.global.Store(epochWord(0))
 	c.expireAt.Store(math.MaxUint64)
 	n := uint64(4 * runtime.GOMAXPROCS(0))
 	n = max(16, min(1024, uint64(1)<<bits.Len64(n-1)))
@@ -154,26 +175,29 @@ func NewCollector() *Collector {
 	return c
 }
 
-// Register adds a participant to c and returns its handle. A Handle belongs
-// to one goroutine at a time; it must be unregistered when no longer needed,
-// or it stays in the participant table (where every epoch advance reads it).
-// Register is safe for concurrent use.
+// Register adds a participant to c and returns its [Handle], for a goroutine
+// that pins often. The handle belongs to one goroutine at a time; call
+// [Handle.Unregister] when it is no longer needed, or it stays in the
+// participant table, which every epoch advance reads. Register takes a
+// short lock and allocates the handle.
 func (c *Collector) Register() *Handle {
+	if c.pooled == nil {
+		panic(zeroCollector)
+	}
 	h := &Handle{}
 	h.init(c)
 	return h
 }
 
-// Pin pins a participant from c's pool and returns its guard; the guard must
-// be unpinned by the same goroutine, and not used after that. Pin is meant
-// for goroutines that pin once per operation and own no Handle: it costs a
-// CAS on a slot chosen from the goroutine's stack address (so the same
-// goroutine tends to reuse the same cache line), allocates nothing once its
-// participants exist, and never makes more of them than the pool's size
-// (four per GOMAXPROCS at NewCollector) plus the most goroutines pinned
-// through it at once, however many goroutines come and go. Nested calls
-// pin further participants; each guard needs its own Unpin. Pin is safe for
-// concurrent use.
+// Pin pins a participant from c's pool and returns its [Guard], which the
+// same goroutine must unpin and not use afterwards. It serves goroutines
+// that own no [Handle], such as one goroutine per request. Pin is lock-free
+// in the common case: one CAS, on a participant chosen from the goroutine's
+// stack address (so a goroutine tends to reuse the same cache line). It
+// allocates nothing once its participants exist, and never makes more of
+// them than the pool's size plus the most goroutines pinned through it at
+// once, however many goroutines come and go; making one takes a lock.
+// Nested calls pin further participants; each guard needs its own Unpin.
 func (c *Collector) Pin() *Guard {
 	var probe byte
 	// Safety: the address of probe is used only as a number, to spread
@@ -183,11 +207,16 @@ func (c *Collector) Pin() *Guard {
 	// those bits to the top half, from which the index is taken. A moved
 	// stack only changes the preferred slot.
 	i := uint64(uintptr(unsafe.Pointer(&probe))) * 0x9e3779b97f4a7c15 >> 32
-	h := c.pooled[i&c.poolMask].Load()
+	pooled, j := c.pooled, i&c.poolMask
+	if j >= uint64(len(pooled)) {
+		panic(zeroCollector) // only the zero Collector has no pool
+	}
+	h := pooled[j].Load()
 	// The CAS from 0 both claims the participant (0 means free and
-	// unpinned) and publishes the pinned epoch; the ordering argument is
-	// Handle.Pin's, a CAS being as sequentially consistent as a Store.
-	if h == nil || !h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+	// unpinned) and publishes the pinned epoch: the one locked instruction
+	// of this pin, ordered as pinOrder needs (a CAS is as sequentially
+	// consistent as a Store).
+	if h == nil || !h.casState(0, c.global.Load()) {
 		return c.pinSlow(i)
 	}
 	return h.claimed()
@@ -208,13 +237,13 @@ func (c *Collector) pinSlow(i uint64) *Guard {
 		}
 		// The Load keeps a busy slot's line shared instead of bouncing it
 		// with a failing CAS.
-		if h.state.Load() == 0 && h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+		if h.loadState() == 0 && h.casState(0, c.global.Load()) {
 			return h.claimed()
 		}
 	}
 	if ov := c.overflow.Load(); ov != nil {
 		for _, h := range *ov {
-			if h.state.Load() == 0 && h.state.CompareAndSwap(0, c.global.Load()<<1|pinnedBit) {
+			if h.loadState() == 0 && h.casState(0, c.global.Load()) {
 				return h.claimed()
 			}
 		}
@@ -254,7 +283,7 @@ func (c *Collector) newPooled() *Handle {
 	h.init(c)
 	// A plain pin of a registered participant (see Handle.Pin); nobody else
 	// can claim h before the caller publishes it.
-	h.state.Store(c.global.Load()<<1 | pinnedBit)
+	h.storeState(c.global.Load())
 	return h
 }
 
@@ -262,9 +291,17 @@ func (c *Collector) newPooled() *Handle {
 // as far as the pinned participants allow (at most two steps), and runs
 // every deferred function whose guards have all unpinned. If nothing is
 // pinned anywhere during the call, Flush returns only after every function
-// deferred before the call has run. Flush is safe for concurrent use; it
-// must not be called from a deferred function (it would wait for itself).
+// deferred before the call has run. It blocks while another Flush runs.
+//
+// Flush must not be called from a deferred function, of this collector or
+// any other (it could wait for itself): it panics if it is.
 func (c *Collector) Flush() {
+	if c.pooled == nil {
+		panic(zeroCollector)
+	}
+	if runningDeferred.Load() != 0 && inDeferred() {
+		panic("epoch: Flush called from a deferred function")
+	}
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
 	for i, n := uint64(0), c.reg.len(); i < n; i++ {
@@ -272,8 +309,8 @@ func (c *Collector) Flush() {
 			h.seal(c)
 		}
 	}
-	// Every bag sealed above carries a tag <= target-2.
-	target := c.global.Load() + 2
+	// Every bag sealed above carries a tag <= target-expiry.
+	target := c.global.Load() + expiry
 	for c.global.Load() < target {
 		if c.tryAdvance(math.MaxInt) == advanceBlocked {
 			break
@@ -283,12 +320,47 @@ func (c *Collector) Flush() {
 	}
 }
 
+// runningDeferred counts the goroutines running deferred functions, of any
+// collector, so that Flush looks at its caller's stack only when one is.
+// Statistics only: sync/atomic, no chaos point.
+var runningDeferred atomic.Int64
+
+// bagRun is the function that calls deferred functions.
+const bagRun = "github.com/xbeam/xbeam/epoch.(*bag).run"
+
+// inDeferred reports whether the caller's goroutine is inside a deferred
+// function: whether bag.run is on its stack.
+func inDeferred() bool {
+	pcs := make([]uintptr, 64)
+	for {
+		n := runtime.Callers(2, pcs)
+		if n < len(pcs) {
+			pcs = pcs[:n]
+			break
+		}
+		pcs = make([]uintptr, 2*len(pcs))
+	}
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if f.Function == bagRun {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
 // Pending returns the number of deferred functions that have not run yet.
 // It is exact when no goroutine pins, defers, flushes or unregisters
 // concurrently; otherwise it is a snapshot that may be off by the work done
-// meanwhile. It reads every participant, so it is meant for monitoring, not
-// for hot paths. Pending is safe for concurrent use.
+// meanwhile. It reads every participant: it is meant for monitoring, with
+// [Collector.Epoch], not for hot paths.
 func (c *Collector) Pending() int {
+	if c.pooled == nil {
+		panic(zeroCollector)
+	}
 	// ran first: every function counted in ran was counted as deferred
 	// before, so reading the deferred counts later can only overcount.
 	ran := c.ran.Load()
@@ -307,9 +379,13 @@ func (c *Collector) Pending() int {
 // Epoch returns the global epoch: a counter that starts at 0 and advances
 // by one each time every pinned participant has caught up with it. With
 // Pending, it lets users watch reclamation: an epoch that stops moving while
-// Pending grows means a goroutine stays pinned. Epoch is safe for concurrent
-// use.
-func (c *Collector) Epoch() uint64 { return c.global.Load() }
+// Pending grows means a goroutine stays pinned.
+func (c *Collector) Epoch() uint64 {
+	if c.pooled == nil {
+		panic(zeroCollector)
+	}
+	return c.global.Load() >> 1
+}
 
 type advanceResult int
 
@@ -335,13 +411,14 @@ const (
 // missed them.
 func (c *Collector) tryAdvance(budget int) advanceResult {
 	g := c.global.Load()
+	e := g >> 1
 	s := c.scan.Load()
-	if d := (s>>idxBits - g) & tagMask; d != 0 {
+	if d := (s>>idxBits - e) & tagMask; d != 0 {
 		if d < tagMask/2 {
 			return advanced // our g is stale: someone advanced and started a later scan
 		}
 		// A scan for an older epoch: its reads say nothing about e. Restart.
-		ns := g << idxBits
+		ns := e << idxBits
 		if !c.scan.CompareAndSwap(s, ns) {
 			return advanced // raced with another scanner that made progress
 		}
@@ -353,7 +430,6 @@ func (c *Collector) tryAdvance(budget int) advanceResult {
 	if uint64(budget) < n-i {
 		end = i + uint64(budget)
 	}
-	want := g<<1 | pinnedBit
 	for i < end {
 		// One chunk of the registry at a time.
 		k, off := locate(i)
@@ -364,10 +440,10 @@ func (c *Collector) tryAdvance(budget int) advanceResult {
 			if h == nil {
 				continue
 			}
-			if st := h.state.Load(); st&pinnedBit != 0 && st != want {
+			if st := h.loadState(); st&pinnedBit != 0 && st != g {
 				// Lagging: remember it, so that the next attempt starts
 				// here instead of re-reading everyone before it.
-				c.scan.CompareAndSwap(s, g<<idxBits|i)
+				c.scan.CompareAndSwap(s, e<<idxBits|i)
 				return advanceBlocked
 			}
 		}
@@ -375,11 +451,11 @@ func (c *Collector) tryAdvance(budget int) advanceResult {
 	if i < n {
 		// Hands the checked prefix to the next attempt. If the CAS fails,
 		// another scanner moved the cursor; our reads are simply lost.
-		c.scan.CompareAndSwap(s, g<<idxBits|i)
+		c.scan.CompareAndSwap(s, e<<idxBits|i)
 		return advancePartial
 	}
 	// Whoever wins the CAS advances; a loser sees the epoch moved on.
-	c.global.CompareAndSwap(g, g+1)
+	c.global.CompareAndSwap(g, g+epochStep)
 	return advanced
 }
 
@@ -394,7 +470,7 @@ func (c *Collector) push(b *bag) *bag {
 	b.next = nil
 	if c.tail == nil {
 		c.head = b
-		c.expireAt.Store(b.tag + 2)
+		c.expireAt.Store(b.tag + expiry)
 	} else {
 		c.tail.next = b
 	}
@@ -421,7 +497,7 @@ func (c *Collector) collect(limit int, block bool) int {
 	g := c.global.Load()
 	var list, last *bag
 	k := 0
-	for c.head != nil && c.head.tag+2 <= g && k < limit {
+	for c.head != nil && c.head.tag+expiry <= g && k < limit {
 		b := c.head
 		c.head = b.next
 		b.next = nil
@@ -437,7 +513,7 @@ func (c *Collector) collect(limit int, block bool) int {
 		c.tail = nil
 		c.expireAt.Store(math.MaxUint64)
 	} else {
-		c.expireAt.Store(c.head.tag + 2)
+		c.expireAt.Store(c.head.tag + expiry)
 	}
 	c.garbageMu.Unlock()
 	if k == 0 {
@@ -445,6 +521,8 @@ func (c *Collector) collect(limit int, block bool) int {
 	}
 	var ran uint64
 	cur, start := list, 0
+	runningDeferred.Add(1)
+	defer runningDeferred.Add(-1)
 	defer func() {
 		if cur != nil {
 			// A deferred function panicked; it counts as run. Hand the
@@ -488,6 +566,6 @@ func (c *Collector) requeue(b *bag) {
 	if c.tail == nil {
 		c.tail = last
 	}
-	c.expireAt.Store(b.tag + 2)
+	c.expireAt.Store(b.tag + expiry)
 	c.garbageMu.Unlock()
 }

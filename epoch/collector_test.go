@@ -140,8 +140,8 @@ func TestPanics(t *testing.T) {
 	mustPanic(t, "epoch: Defer on an unpinned guard", func() { g.Defer(func() {}) })
 	mustPanic(t, "epoch: Unpin of a guard that is not pinned", g.Unpin)
 	h.Unregister()
-	mustPanic(t, "epoch: Unregister of a handle that is not registered", h.Unregister)
-	mustPanic(t, "epoch: Pin of an unregistered handle", func() { h.Pin() })
+	mustPanic(t, "epoch: Unregister of a Handle that is not registered (Collector.Register makes one)", h.Unregister)
+	mustPanic(t, "epoch: Pin of a Handle that is not registered (Collector.Register makes one)", func() { h.Pin() })
 
 	pg := c.Pin()
 	pg.Unpin()

@@ -177,3 +177,50 @@ func ExampleCollector_Pin() {
 	// Output:
 	// released: 100
 }
+
+// A Collector runs a deferred function once every goroutine that was
+// pinned at the time of the Defer has unpinned: here a reader still holds
+// the old buffer when a writer replaces it, so the buffer is released only
+// after the reader's Unpin.
+func ExampleCollector() {
+	c := epoch.NewCollector()
+	var current atomic.Pointer[[]byte]
+	current.Store(&[]byte{1, 2, 3})
+
+	reader := c.Register()
+	defer reader.Unregister()
+	rg := reader.Pin()
+	held := current.Load() // the reader may use *held until it unpins
+
+	g := c.Pin()
+	old := current.Swap(&[]byte{4, 5, 6})
+	g.Defer(func() { fmt.Println("old buffer released:", *old) })
+	g.Unpin()
+
+	c.Flush()
+	fmt.Println("reader still sees:", *held)
+	rg.Unpin()
+	c.Flush()
+	// Output:
+	// reader still sees: [1 2 3]
+	// old buffer released: [1 2 3]
+}
+
+// A Guard is what a pin returns: retire through it while pinned, and end
+// the pin with Unpin. Defer and Pool.Put need a pinned guard.
+func ExampleGuard() {
+	c := epoch.NewCollector()
+	h := c.Register()
+	defer h.Unregister()
+
+	g := h.Pin()
+	g.Defer(func() { fmt.Println("deferred function ran") })
+	g.Unpin()
+	fmt.Println("pending after Unpin:", c.Pending())
+	c.Flush()
+	fmt.Println("pending after Flush:", c.Pending())
+	// Output:
+	// pending after Unpin: 1
+	// deferred function ran
+	// pending after Flush: 0
+}

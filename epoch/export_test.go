@@ -39,6 +39,19 @@ func (c *Collector) PoolSize() int { return len(c.pooled) }
 // Pinned reports whether g is pinned; owner only.
 func (g *Guard) Pinned() bool { return g.h.depth() != 0 }
 
+// ForgeReady makes every object p holds ready for Get at once, whatever the
+// guards: a planted premature recycling, for the race detector to catch.
+func (p *Pool[T]) ForgeReady() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := range p.ring {
+		p.ring[i].tag = 0
+	}
+	if g := p.c.global.Load(); g < expiry {
+		p.c.global.Store(epochWord(expiry))
+	}
+}
+
 // Len returns the number of objects p holds.
 func (p *Pool[T]) Len() int {
 	p.mu.Lock()
@@ -67,7 +80,7 @@ func CollectorLayout() (global, scan, expireAt, reg uintptr) {
 // to test the scan cursor's epoch tag across its wrap-around.
 func NewCollectorAt(e uint64) *Collector {
 	c := NewCollector()
-	c.global.Store(e)
+	c.global.Store(epochWord(e))
 	c.scan.Store(e << idxBits)
 	return c
 }

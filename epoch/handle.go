@@ -2,48 +2,69 @@ package epoch
 
 import (
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/chaos"
 )
 
-// Handle is a participant of a Collector: a goroutine pins it for the span
-// of an operation on a shared structure, and defers, through the Guard, the
-// reuse of whatever it unlinked.
+// Handle is a registered participant of a [Collector], for a goroutine that
+// pins often: a worker, a server loop, a goroutine that runs many
+// operations on a lock-free structure. It is the cheapest way to pin; for
+// goroutines that pin once and go away, [Collector.Pin] needs no handle.
 //
-// A Handle is used by one goroutine at a time (pass it between goroutines
-// only with a synchronizing hand-off, while it is unpinned). Pin and Unpin
-// touch only the handle's own padded cache line and a load of the global
-// epoch, and allocate nothing; every 128th outermost pin (K, see the
-// package doc) also tries to advance the epoch and to run expired garbage.
+// [Handle.Pin] returns the handle's [Guard]; pins nest. Pin and Unpin are
+// wait-free and allocate nothing: together they execute one locked
+// instruction on amd64 (the store that publishes the pin) and touch only
+// the handle's own cache line and the collector's epoch word. Every 128th
+// outermost pin also does a bounded share of the collector's work.
 //
-// A Handle must not be copied after first use.
+// A Handle is used by one goroutine at a time; to pass it to another, hand
+// it over unpinned, through something that synchronizes (a channel, a
+// mutex). Call [Handle.Unregister] when the goroutine is done with it:
+// until then it stays in the collector's table, read by every advance.
 //
-// Memory model: see Collector. The Unpin that ends a pin synchronizes before
-// every deferred function and every Pool hand-out that waited for that pin.
+// The zero Handle is not usable: Pin and Unregister panic, naming
+// [Collector.Register], which makes handles. A Handle must not be copied.
+//
+// Memory model: the return of the Unpin that ends a pin synchronizes
+// before every deferred function and every [Pool] hand-out that waited for
+// that pin.
 type Handle struct {
-	_ noCopy
-	_ atomicx.Pad
+	// Layout: the words Pin and Unpin touch come first (state at offset 0
+	// keeps Pin within the inlining budget), a Pad keeps them off the line
+	// of the cold fields that Defer and Flush write, and a trailing Pad
+	// keeps those off the hot line of whatever the allocator places next,
+	// typically another Handle.
 
-	// state is 0 while unpinned, and e<<1|pinnedBit while pinned at epoch e.
-	// Written by the owner (for a pooled participant: claimed by CAS from
-	// 0 by Collector.Pin, released by the Unpin store of 0); read by
-	// advance scanners.
-	state atomicx.Uint64
+	// state is 0 while unpinned and the collector's global word (2e+1 for
+	// epoch e, see Collector.global) while pinned at e. Written by the
+	// owner (for a pooled participant: claimed by CAS from 0 by
+	// Collector.Pin, released by Unpin's store of 0); read by advance
+	// scanners. Accessed only atomically (sync/atomic on this word, through
+	// the methods below, Pin and Unpin); 8-byte aligned, being the first
+	// word of its allocation.
+	state uint64
 	// ctl is the owner's pin control word, one word so that Pin's fast
 	// path tests it with one comparison: the high 32 bits count nested pins
 	// (0: unpinned), the low 32 bits count down, from pinsBetweenCollect to
 	// 1, the outermost pins left until the one that does the amortized
-	// collection. 0 once unregistered (unpinned, and never the fast path).
-	// Owner only (for a pooled participant: whoever claimed it).
+	// collection. 0 when unregistered or never registered (unpinned, and
+	// never the fast path). Owner only (for a pooled participant: whoever
+	// claimed it).
 	ctl uint64
+	// global is the word of c.global, so that Pin loads it without going
+	// through c. Set by init, never changed.
+	global *uint64
 	// c is the collector; nil once unregistered. Written by Register and
 	// Unregister, read by the owner.
-	c     *Collector
-	guard Guard  // the owner's guard; guard.h == this handle
-	idx   uint64 // slot in c.reg
-	// seen is the global epoch after this participant's last amortized
+	c   *Collector
+	idx uint64 // slot in c.reg
+	// seen is the global word after this participant's last amortized
 	// collection; owner only (for a pooled participant: its claimers).
 	seen uint64
+	_    noCopy
 	_    atomicx.Pad
 
 	// bagMu guards bag: the owner fills it in Defer, Flush seals it from any
@@ -53,65 +74,60 @@ type Handle struct {
 	// deferred counts the functions deferred through this handle. Written
 	// under bagMu; read by Pending.
 	deferred atomicx.Uint64
-	// No trailing pad: whatever follows (the next pooled participant, or
-	// another heap object) starts with its own padding or holds nothing
-	// hot; the cold fields above may share a line with it.
+	_        atomicx.Pad
 }
 
 // init sets up h as a participant of c and registers it.
 func (h *Handle) init(c *Collector) {
 	h.c = c
+	// Safety: atomicx.Uint64 holds its 8-byte-aligned word at offset 0 (its
+	// other fields have size zero); every access through this pointer is a
+	// sync/atomic load.
+	h.global = (*uint64)(unsafe.Pointer(&c.global))
 	h.ctl = pinsBetweenCollect
-	h.guard.h = h
 	h.idx = c.reg.add(h)
 }
 
-// Pin pins h and returns its guard. While pinned, nothing deferred by any
-// goroutine from now on runs, and no object Put into a Pool from now on is
-// handed out again. Pins nest: a second Pin returns the same guard, and
-// each Pin needs its Unpin. Pin must only be called by h's owner; it
-// panics if h was unregistered.
-func (h *Handle) Pin() *Guard {
-	// Fast path: unpinned, registered, and not the collecting pin.
-	if h.ctl-2 >= 1<<32-2 {
-		return h.pinSlow()
-	}
-	// Ordering: the Store publishes the pinned epoch before anything the
-	// caller loads while pinned, with no fence after it. Go's atomics are
-	// sequentially consistent: all of them fall in one total order that
-	// respects each goroutine's program order, so this Store precedes the
-	// loads that follow it here (of the structure's pointers), and every
-	// load of the global epoch that follows those in the total order. If we
-	// load a pointer p and another goroutine then unlinks p and seals its
-	// retirement with a load of the global epoch t, our Store precedes that
-	// load; the advance from t+1 to t+2 reads this slot after its own load
-	// of the global epoch t+1, hence after our Store, and sees us pinned.
-	// A store followed by a load is exactly what hardware reorders (x86's
-	// store buffer, and weaker machines): crossbeam-epoch makes a Relaxed
-	// store and needs fence(SeqCst) right after it, without which a reader
-	// could load p while an advancer still reads its slot as unpinned,
-	// advance twice and free p under it. Go's Store already carries that
-	// order (XCHG on amd64). Reading a stale global epoch before the Store
-	// is harmless: a pin at an older epoch only holds advances back (see
-	// Collector.tryAdvance).
-	h.state.Store(h.c.global.Load()<<1 | pinnedBit)
-	h.ctl += 1<<32 - 1 // one guard, one pin less to the collecting one
-	return &h.guard
+// guard returns h's guard: h itself, seen as a Guard.
+func (h *Handle) guard() *Guard {
+	// Safety: Guard's only field is a Handle, so a *Handle and the *Guard
+	// of the same address describe the same memory with the same layout.
+	return (*Guard)(unsafe.Pointer(h))
+}
+
+// loadState, storeState and casState are the atomic accesses to h.state
+// outside Pin's and Unpin's fast paths; each passes the chaos point.
+func (h *Handle) loadState() uint64 { chaos.Point(); return atomic.LoadUint64(&h.state) }
+
+func (h *Handle) storeState(v uint64) { chaos.Point(); atomic.StoreUint64(&h.state, v) }
+
+func (h *Handle) casState(old, new uint64) bool {
+	chaos.Point()
+	return atomic.CompareAndSwapUint64(&h.state, old, new)
 }
 
 // depth returns the number of nested pins of h; owner only.
 func (h *Handle) depth() uint32 { return uint32(h.ctl >> 32) }
 
 // claimed finishes the outermost pin of h, whose state the caller has just
-// set to pinned (for a pooled participant, claimed by CAS).
+// set to pinned (for a pooled participant, claimed by CAS). It inlines into
+// Collector.Pin; the collecting pin goes to claimedCollect.
 func (h *Handle) claimed() *Guard {
-	if uint32(h.ctl) > 1 {
-		h.ctl += 1<<32 - 1
-		return &h.guard
+	if uint32(h.ctl) <= 1 {
+		return h.claimedCollect()
 	}
+	h.ctl += 1<<32 - 1
+	return h.guard()
+}
+
+// claimedCollect finishes the outermost pin that does the amortized
+// collection. Not inlined, so that claimed stays within the budget.
+//
+//go:noinline
+func (h *Handle) claimedCollect() *Guard {
 	h.ctl = 1<<32 | pinsBetweenCollect
 	h.collect()
-	return &h.guard
+	return h.guard()
 }
 
 // pinSlow handles a nested pin, a pin after Unregister, and the outermost
@@ -119,15 +135,15 @@ func (h *Handle) claimed() *Guard {
 func (h *Handle) pinSlow() *Guard {
 	switch {
 	case h.c == nil:
-		panic("epoch: Pin of an unregistered handle")
+		panic("epoch: Pin of a Handle that is not registered (Collector.Register makes one)")
 	case h.depth() == ^uint32(0):
 		panic("epoch: too many nested pins")
 	case h.depth() != 0:
 		h.ctl += 1 << 32
-		return &h.guard
+		return h.guard()
 	}
 	// As in Pin.
-	h.state.Store(h.c.global.Load()<<1 | pinnedBit)
+	h.storeState(h.c.global.Load())
 	return h.claimed()
 }
 
@@ -150,7 +166,7 @@ func (h *Handle) collect() {
 			// returns no guard, so end the pin here, or h would stay
 			// pinned (and hold the epoch back) forever.
 			h.ctl -= 1 << 32
-			h.state.Store(0)
+			h.storeState(0)
 		}
 	}()
 	h.seal(c)
@@ -195,15 +211,15 @@ func (h *Handle) addDeferred(fn func()) {
 	h.bagMu.Unlock()
 }
 
-// Unregister removes h from its collector and hands h's garbage to the
-// collector, which runs it in later pins and flushes. h must not be used
-// afterwards. Unregister must only be called by h's owner; it panics if h is
-// pinned or already unregistered.
+// Unregister removes h from its collector and hands h's deferred functions
+// to the collector, which runs them in later pins and flushes. h must not be
+// used afterwards. Unregister takes short locks. It must only be called by
+// h's owner; it panics if h is pinned or not registered.
 func (h *Handle) Unregister() {
 	c := h.c
 	switch {
 	case c == nil:
-		panic("epoch: Unregister of a handle that is not registered")
+		panic("epoch: Unregister of a Handle that is not registered (Collector.Register makes one)")
 	case h.depth() != 0:
 		panic("epoch: Unregister while pinned: every Pin needs its Unpin first")
 	}

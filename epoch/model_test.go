@@ -9,7 +9,7 @@ import (
 	"github.com/xbeam/xbeam/epoch"
 )
 
-// epochModel tracks, for each deferred function, the pin sessions that were
+// epochModel tracks, for each deferred function, the pin spans that were
 // active at its Defer: it may run only once all of them have ended (may
 // have run), and it must have run after a Flush during which nothing was
 // pinned (must have run).
@@ -19,8 +19,8 @@ type epochModel struct {
 	handles []*modelHandle // registered, in order
 	pooled  []*modelGuard  // guards from Collector.Pin, still pinned
 
-	nextSession int
-	active      map[int]bool // pin sessions not yet ended
+	nextSpan int
+	active   map[int]bool // pin spans not yet ended
 
 	fns     []*modelFn
 	ran     int
@@ -35,15 +35,15 @@ type epochModel struct {
 type modelObj struct{ id int }
 
 type modelHandle struct {
-	h       *epoch.Handle
-	g       *epoch.Guard // the guard while pinned
-	depth   int
-	session int
+	h     *epoch.Handle
+	g     *epoch.Guard // the guard while pinned
+	depth int
+	span  int
 }
 
 type modelGuard struct {
-	g       *epoch.Guard
-	session int
+	g    *epoch.Guard
+	span int
 }
 
 type modelFn struct {
@@ -51,13 +51,13 @@ type modelFn struct {
 	runs     int
 }
 
-func (m *epochModel) newSession() int {
-	m.nextSession++
-	m.active[m.nextSession] = true
-	return m.nextSession
+func (m *epochModel) newSpan() int {
+	m.nextSpan++
+	m.active[m.nextSpan] = true
+	return m.nextSpan
 }
 
-// newFn returns a retirement blocked by every pin session active now.
+// newFn returns a retirement blocked by every pin span active now.
 func (m *epochModel) newFn() *modelFn {
 	f := &modelFn{}
 	for s := range m.active {
@@ -93,7 +93,7 @@ func (m *epochModel) deferFn(g *epoch.Guard) {
 		}
 		for _, s := range f.blockers {
 			if m.active[s] && m.failure == "" {
-				m.failure = fmt.Sprintf("function %d ran while pin session %d, active at its Defer, is still pinned", id, s)
+				m.failure = fmt.Sprintf("function %d ran while pin span %d, active at its Defer, is still pinned", id, s)
 			}
 		}
 	})
@@ -146,7 +146,7 @@ func modelProperty(t *rapid.T) {
 		"Pin": func(t *rapid.T) {
 			mh := pickHandle(t)
 			if mh.depth == 0 {
-				mh.session = m.newSession()
+				mh.span = m.newSpan()
 			}
 			g := mh.h.Pin()
 			if mh.depth > 0 && g != mh.g {
@@ -165,7 +165,7 @@ func modelProperty(t *rapid.T) {
 			}
 			mh.depth--
 			if mh.depth == 0 {
-				delete(m.active, mh.session)
+				delete(m.active, mh.span)
 			}
 			mh.g.Unpin()
 		},
@@ -177,7 +177,7 @@ func modelProperty(t *rapid.T) {
 			}
 			k := rapid.IntRange(1, 3*epoch.PinsBetweenCollect).Draw(t, "k")
 			for range k {
-				s := m.newSession()
+				s := m.newSpan()
 				g := mh.h.Pin()
 				delete(m.active, s)
 				g.Unpin()
@@ -187,8 +187,8 @@ func modelProperty(t *rapid.T) {
 			if len(m.pooled) >= 3 {
 				t.Skip("enough pooled guards")
 			}
-			s := m.newSession()
-			m.pooled = append(m.pooled, &modelGuard{g: m.c.Pin(), session: s})
+			s := m.newSpan()
+			m.pooled = append(m.pooled, &modelGuard{g: m.c.Pin(), span: s})
 		},
 		"CollectorUnpin": func(t *rapid.T) {
 			if len(m.pooled) == 0 {
@@ -197,7 +197,7 @@ func modelProperty(t *rapid.T) {
 			i := rapid.IntRange(0, len(m.pooled)-1).Draw(t, "pooled")
 			mg := m.pooled[i]
 			m.pooled = append(m.pooled[:i], m.pooled[i+1:]...)
-			delete(m.active, mg.session)
+			delete(m.active, mg.span)
 			mg.g.Unpin()
 		},
 		"Defer": func(t *rapid.T) {
@@ -234,7 +234,7 @@ func modelProperty(t *rapid.T) {
 			delete(m.objs, x) // handed out: a second Get of it fails above
 			for _, s := range f.blockers {
 				if m.active[s] {
-					t.Fatalf("Get returned object %d while pin session %d, active at its Put, is still pinned", x.id, s)
+					t.Fatalf("Get returned object %d while pin span %d, active at its Put, is still pinned", x.id, s)
 				}
 			}
 		},
@@ -267,10 +267,10 @@ func modelProperty(t *rapid.T) {
 		for ; mh.depth > 0; mh.depth-- {
 			mh.g.Unpin()
 		}
-		delete(m.active, mh.session)
+		delete(m.active, mh.span)
 	}
 	for _, mg := range m.pooled {
-		delete(m.active, mg.session)
+		delete(m.active, mg.span)
 		mg.g.Unpin()
 	}
 	m.c.Flush()

@@ -5,31 +5,31 @@ import "sync"
 // defaultPoolLimit is the number of objects a Pool keeps by default.
 const defaultPoolLimit = 1024
 
-// Pool is a typed, epoch-safe free list: Put takes an object that the caller
-// has unlinked from a shared structure, and Get hands it out again only once
-// every guard pinned at the time of the Put has been unpinned, so a reader
-// that loaded the object while pinned never sees it reused under its feet.
-// It is the recycler behind the allocation-free queues and deques of this
-// module (for nodes, segments and buffers).
+// Pool is a typed free list that is safe for lock-free readers: [Pool.Put]
+// takes an object the caller has just unlinked from a shared structure, and
+// [Pool.Get] hands it out again only once every guard pinned at the time of
+// the Put has been unpinned, so a reader that loaded the object while
+// pinned never sees it reused under it. Choose it to recycle nodes,
+// segments or buffers of a lock-free structure without allocating; choose
+// [sync.Pool] when no reader can hold a pooled object.
 //
-// Objects wait in a FIFO of (object, epoch tag) pairs, the tag being the
-// global epoch read at the Put; the head may be handed out once the global
-// epoch is two past its tag (the argument is Collector's). No closure is made
-// per Put: the limbo list is typed and reuses its ring buffer, so Get and Put
-// allocate nothing in steady state. While more than SetLimit's number of
-// objects (default 1024) are ready for reuse, a Put drops the oldest,
-// leaving it to the garbage collector (always safe); objects still waiting
-// for their epoch are kept, so their number is bounded by the rate of Puts
-// times the time the epoch takes to move two steps (and grows while a
-// participant stalls, like deferred functions).
+// Get and Put take a short lock and allocate nothing in steady state (no
+// closure per object). Get returns a recycled object when one is ready and
+// otherwise makes one with the function given to [NewPool]; it never
+// blocks. Objects still waiting for their epoch are kept; of the ready ones
+// at most the limit (see [Pool.SetLimit]) are kept and Put drops the oldest
+// beyond it. The pool keeps an object alive from its Put until Get returns
+// it or drops it, and no longer.
 //
-// A Pool must not be copied after first use. Get and Put are safe for
-// concurrent use; each takes a short uncontended-case lock.
+// Under the race detector, Get rewrites the whole object it recycles (with
+// its own value): a reader that still used it, because of a retirement bug
+// in the caller or here, then races with that write and -race reports it.
 //
-// Memory model: a Put(g, x) synchronizes before the Get that returns x, and
-// so does the Unpin of every guard that was pinned at the time of the Put:
-// everything those goroutines did with x before unpinning happens before
-// the Get returns x.
+// Use [NewPool]: on the zero Pool every method panics, naming NewPool. A
+// Pool must not be copied. Get, Put and SetLimit are safe for concurrent use.
+//
+// Memory model: a Put(g, x), and the return of Unpin of every guard pinned
+// at the time of the Put, synchronize before the Get that returns x.
 type Pool[T any] struct {
 	_     noCopy
 	c     *Collector
@@ -46,6 +46,9 @@ type Pool[T any] struct {
 	limit int
 }
 
+// zeroPool is the panic of every method of a Pool that NewPool did not make.
+const zeroPool = "epoch: Pool used without NewPool"
+
 // helpMin is the number of waiting objects from which Get, rather than
 // allocate, tries to advance the epoch itself. Below it Get allocates, so a
 // pool that recycles settles at helpMin or more objects, and one advance
@@ -53,14 +56,14 @@ type Pool[T any] struct {
 // would make a hot Get/Put loop advance the epoch every other call.
 const helpMin = 8
 
-// limboEntry is an object waiting for the epoch to pass tag+2.
+// limboEntry is an object waiting for the epoch to pass tag+expiry.
 type limboEntry[T any] struct {
 	x   *T
 	tag uint64
 }
 
-// NewPool returns a Pool on c that makes new objects with newFn when none
-// can be recycled. It panics if c or newFn is nil.
+// NewPool returns a [Pool] on c that makes new objects with newFn when none
+// can be recycled; its limit starts at 1024. It panics if c or newFn is nil.
 func NewPool[T any](c *Collector, newFn func() *T) *Pool[T] {
 	if c == nil {
 		panic("epoch: NewPool with a nil Collector")
@@ -73,10 +76,12 @@ func NewPool[T any](c *Collector, newFn func() *T) *Pool[T] {
 
 // SetLimit sets the number of ready objects (default 1024) beyond which Put
 // drops the oldest, and drops the oldest objects beyond n now, whether ready
-// or not (dropping is always safe: the garbage
-// collector takes them). It panics if n < 1. SetLimit is safe for concurrent
-// use.
+// or not (dropping is always safe: the garbage collector takes them). It
+// panics if n < 1.
 func (p *Pool[T]) SetLimit(n int) {
+	if p.newFn == nil {
+		panic(zeroPool)
+	}
 	if n < 1 {
 		panic("epoch: Pool limit must be at least 1")
 	}
@@ -89,16 +94,19 @@ func (p *Pool[T]) SetLimit(n int) {
 }
 
 // Get returns an object whose Put is old enough that no guard pinned at the
-// time of the Put is still pinned, or newFn() if there is none. When the
-// oldest object is still waiting and the pool holds at least eight, Get
-// first tries (twice at most, with the bounded scan of the amortized
-// collection) to advance the epoch, so that objects become reusable even
-// when the structure pins too rarely for the amortized collection (every
-// 128th pin) to advance it. Get is safe for concurrent use and needs no guard.
+// time of the Put is still pinned, or a new one from newFn if there is none.
+// When the oldest object is still waiting and the pool holds at least
+// eight, Get first tries, twice at most and with a bounded scan, to advance
+// the epoch itself, so that objects become reusable even when the structure
+// pins too rarely for the collector's amortized work to advance it. Get
+// needs no guard.
 func (p *Pool[T]) Get() *T {
+	if p.newFn == nil {
+		panic(zeroPool)
+	}
 	p.mu.Lock()
 	if p.n > 0 {
-		if tag := p.ring[p.head].tag; p.n >= helpMin && tag+2 > p.c.global.Load() {
+		if tag := p.ring[p.head].tag; p.n >= helpMin && tag+expiry > p.c.global.Load() {
 			// The oldest object is still waiting: help the epoch along
 			// rather than allocate. At most two advance attempts, each
 			// reading at most scanBudget participants, outside the lock;
@@ -106,15 +114,16 @@ func (p *Pool[T]) Get() *T {
 			// is.
 			p.mu.Unlock()
 			for range 2 {
-				if p.c.tryAdvance(scanBudget) == advanceBlocked || tag+2 <= p.c.global.Load() {
+				if p.c.tryAdvance(scanBudget) == advanceBlocked || tag+expiry <= p.c.global.Load() {
 					break
 				}
 			}
 			p.mu.Lock()
 		}
-		if p.n > 0 && p.ring[p.head].tag+2 <= p.c.global.Load() {
+		if p.n > 0 && p.ring[p.head].tag+expiry <= p.c.global.Load() {
 			x := p.popHead()
 			p.mu.Unlock()
+			markReused(x)
 			return x
 		}
 	}
@@ -122,14 +131,19 @@ func (p *Pool[T]) Get() *T {
 	return p.newFn()
 }
 
-// Put hands x back to p, to be returned by a Get once every guard pinned now
-// has unpinned. The caller must have made x unreachable for goroutines that
-// pin from now on, and must not use x afterwards. g must be pinned, on p's
-// collector; Put panics otherwise, or if x is nil. Put is safe for
-// concurrent use.
+// Put hands x back to p, to be returned by a [Pool.Get] once every guard
+// pinned now has unpinned. The caller must have made x unreachable for
+// goroutines that pin from now on, and must not use x afterwards. g must be
+// pinned, on p's collector; Put panics otherwise, or if x is nil.
 func (p *Pool[T]) Put(g *Guard, x *T) {
-	h := g.h
+	if p.newFn == nil {
+		panic(zeroPool)
+	}
+	h := &g.h
 	if h.depth() == 0 {
+		if h.c == nil {
+			panic(zeroGuard)
+		}
 		panic("epoch: Pool.Put with an unpinned guard")
 	}
 	if h.c != p.c {
@@ -139,7 +153,7 @@ func (p *Pool[T]) Put(g *Guard, x *T) {
 		panic("epoch: Pool.Put of a nil object")
 	}
 	p.mu.Lock()
-	if p.n > p.limit && p.ring[(p.head+p.limit)&(len(p.ring)-1)].tag+2 <= p.c.global.Load() {
+	if p.n > p.limit && p.ring[(p.head+p.limit)&(len(p.ring)-1)].tag+expiry <= p.c.global.Load() {
 		// More than limit objects are ready for reuse (tags are
 		// non-decreasing, so the first limit+1 are): drop the oldest to the
 		// garbage collector (always safe) rather than grow. Objects still

@@ -3,6 +3,7 @@ package queue
 import (
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/internal/eventcount"
+	"github.com/xbeam/xbeam/internal/release"
 )
 
 // u64, u32 and flag are atomicx.Uint64, atomicx.Uint32 and atomicx.Bool
@@ -19,12 +20,13 @@ import (
 // does the same (deque/atomics.go).
 //
 // Each method is the atomicx operation of the same name: sequentially
-// consistent, passing the chaos point under the xbeam_chaos tag.
+// consistent, passing the chaos point under the xbeam_chaos tag; StoreRelease
+// is internal/release's Store64 (a release-only store).
 type u64 struct{ v atomicx.Uint64 }
 
 func (x *u64) Load() uint64            { return x.v.Load() }
 func (x *u64) Store(val uint64)        { x.v.Store(val) }
-func (x *u64) StoreRelease(val uint64) { x.v.StoreRelease(val) }
+func (x *u64) StoreRelease(val uint64) { release.Store64(&x.v, val) }
 func (x *u64) Add(delta uint64) uint64 { return x.v.Add(delta) }
 func (x *u64) Or(mask uint64) uint64   { return x.v.Or(mask) }
 func (x *u64) CompareAndSwap(old, new uint64) bool {
