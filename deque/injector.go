@@ -103,6 +103,13 @@ func NewInjector[T any]() *Injector[T] {
 	return q
 }
 
+// check panics on a zero Injector.
+func (q *Injector[T]) check() {
+	if q.pool == nil {
+		panic("deque: use NewInjector to create an Injector (the zero Injector is not usable)")
+	}
+}
+
 // newBlock returns an unlinked block; a recycled one keeps stale stamps
 // (harmless, see injectorSlot.stamp) and cleared values.
 func (q *Injector[T]) newBlock() *block[T] {
@@ -114,6 +121,7 @@ func (q *Injector[T]) newBlock() *block[T] {
 // Push adds v at the tail. It is safe for concurrent use and never fails;
 // the Injector grows by linking blocks.
 func (q *Injector[T]) Push(v T) {
+	q.check()
 	g := collector.Pin()
 	var next *block[T] // allocated ahead when we may take a block's last slot
 	var bo atomicx.Backoff
@@ -165,6 +173,7 @@ func (q *Injector[T]) Push(v T) {
 // the Injector was observed empty, or Retry if it lost a race with another
 // stealer. It is safe for concurrent use.
 func (q *Injector[T]) Steal() (v T, st Status) {
+	q.check()
 	g := collector.Pin()
 	head, b, off := q.loadHead()
 	newHead := head + 1<<shift
@@ -223,8 +232,12 @@ func (q *Injector[T]) StealBatchAndPop(dst *Worker[T]) (T, Status) {
 }
 
 func (q *Injector[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
+	q.check()
 	if dst == nil {
 		panic("deque: Injector batch steal into a nil Worker")
+	}
+	if dst.buf == nil {
+		panic(zeroWorker)
 	}
 	g := collector.Pin()
 	head, b, off := q.loadHead()
@@ -282,6 +295,7 @@ func (q *Injector[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 // claimed by a steal. It is safe for concurrent use; under concurrent use
 // the result is a snapshot that may be stale.
 func (q *Injector[T]) Len() int {
+	q.check()
 	for {
 		tail := q.tailIndex.Load()
 		head := q.headIndex.Load()

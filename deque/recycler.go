@@ -35,6 +35,7 @@ func (r *recycler[T]) get(capacity uint64) *buffer[T] {
 	}
 	a := r.pool(capacity).Get()
 	clear(a.slots) // drop the values a recycled buffer still references; readers are zero already
+	a.gen.Add(1)   // a thief still reading a would see this (buffer.checkGen)
 	return a
 }
 

@@ -21,7 +21,7 @@ type Stealer[T any] struct {
 // Success, or Empty if the Worker was observed empty, or Retry if it lost a
 // race with the owner or another stealer. Steal is safe for concurrent use.
 func (s *Stealer[T]) Steal() (v T, st Status) {
-	d := &s.w.shared
+	d := s.shared()
 	// Lê et al., figure 1, steal: "t = load(top); fence(seq_cst); b =
 	// load(bottom)". Two sequentially consistent loads keep that order,
 	// and with the owner's SC store of bottom and load of top in take
@@ -33,13 +33,14 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 		return v, Empty
 	}
 	// Pin before loading the buffer pointer: a buffer we load is not
-	// recycled until we unpin (the CVE-2021-32810 class: reading a slot of
-	// a buffer that was swapped out and reused).
+	// recycled until we unpin (the class of CVE-2021-32810: reading a
+	// slot of a buffer that was swapped out and reused).
 	g := collector.Pin()
 	// The buffer is loaded after bottom (the paper's load of the array
 	// after its fence): index t < b was written before bottom passed it,
 	// into the buffer current then or copied into every later one.
 	a := d.buf.Load()
+	gen := a.gen.Load()
 	if testHookSteal != nil {
 		testHookSteal()
 	}
@@ -53,25 +54,37 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	// Announce the read before claiming (see slot.readers).
 	sl.readers.Add(1)
 	// Claim index t. The buffer check is crossbeam-deque's fix for
-	// CVE-2021-32810 (PR #726): a steal that loaded a buffer the owner has
-	// since replaced gives up instead of trusting its slot; together with
-	// the pin it means we only ever read a slot of a buffer that was
-	// current after our readers increment. An owner write to this slot
-	// (index t+cap) needs an observation of top > t before its readers
-	// check: if that check came before our increment, top passed t before
-	// our CAS, which fails; if after, it sees our count and the owner
-	// moves to another buffer. So no write meets our read.
-	// (TestStealRacingResize.)
+	// CVE-2021-32810: a steal that loaded a buffer the owner has since
+	// replaced gives up instead of trusting its slot; together with the
+	// pin it means we only ever read a slot of a buffer that was current
+	// after our readers increment. An owner write to this slot (index
+	// t+cap) needs an observation of top > t before its readers check: if
+	// that check came before our increment, top passed t before our CAS,
+	// which fails; if after, it sees our count and the owner moves to
+	// another buffer. So no write meets our read. (TestStealRacingResize.)
 	if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
 		sl.readers.Add(-1)
 		g.Unpin()
 		return v, Retry
 	}
 	v = sl.val
+	d.clearTaken(a, sl)
+	a.checkGen(gen)
 	// Done reading: the owner may reuse the slot.
 	sl.readers.Add(-1)
 	g.Unpin()
 	return v, Success
+}
+
+// clearTaken drops the reference a slot of a still holds to the value a
+// thief has just won and read, unless a resize is copying from a (then the
+// owner clears it: see Worker.resize). The thief still holds the slot's
+// readers count, so no owner write or copy meets this write.
+func (d *shared[T]) clearTaken(a *buffer[T], sl *slot[T]) {
+	if d.ptrs && d.copying.Load() != a {
+		var zero T
+		sl.val = zero
+	}
 }
 
 // StealBatch moves about half of the Worker's items, oldest first, into dst,
@@ -101,16 +114,29 @@ func (s *Stealer[T]) StealBatchAndPop(dst *Worker[T]) (T, Status) {
 // Len returns the number of items in the Worker. It is safe for concurrent
 // use; when the Worker is in use the result is a snapshot that may be stale.
 func (s *Stealer[T]) Len() int {
-	d := &s.w.shared
+	d := s.shared()
 	t := d.top.Load()
 	n := int64(d.bottom.Load() - t)
 	return int(max(n, 0))
 }
 
+// shared returns the stealers' part of the Worker, panicking on a zero
+// Stealer.
+func (s *Stealer[T]) shared() *shared[T] {
+	if s.w == nil {
+		panic("deque: use Worker.Stealer to get a Stealer (the zero Stealer is not usable)")
+	}
+	return &s.w.shared
+}
+
 // checkDst panics on a destination that cannot be right.
 func (s *Stealer[T]) checkDst(dst *Worker[T]) {
+	s.shared()
 	if dst == nil {
 		panic("deque: batch steal into a nil Worker")
+	}
+	if dst.buf == nil {
+		panic(zeroWorker)
 	}
 	if dst == s.w {
 		panic("deque: batch steal into the Worker it steals from")
@@ -151,6 +177,7 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 
 	g := collector.Pin()
 	a := d.buf.Load()
+	gen := a.gen.Load()
 	if testHookSteal != nil {
 		testHookSteal()
 	}
@@ -164,8 +191,11 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		}
 		if d.buf.Load() == a && d.top.CompareAndSwap(t, t+k) {
 			for i := range k {
-				put(i, a.at(t+i).val)
+				sl := a.at(t + i)
+				put(i, sl.val)
+				d.clearTaken(a, sl)
 			}
+			a.checkGen(gen)
 			got = k
 		}
 		for i := range k {
@@ -190,6 +220,8 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 				break
 			}
 			x := sl.val
+			d.clearTaken(a, sl)
+			a.checkGen(gen)
 			sl.readers.Add(-1)
 			put(got, x)
 			got++

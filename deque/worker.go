@@ -1,60 +1,35 @@
 package deque
 
-import "github.com/xbeam/xbeam/atomicx"
+import (
+	"reflect"
 
-// Worker is the owner's end of a work-stealing deque: its owner pushes and
-// pops at one end, while any number of Stealers take the oldest items from
-// the other. A FIFO Worker (NewFIFO) pops in push order, a LIFO Worker
-// (NewLIFO) pops the newest item first; stealers always take the oldest.
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/typeinfo"
+)
+
+// Worker is the owner's end of a work-stealing deque. One goroutine, the
+// owner, pushes and pops at one end; any number of other goroutines take
+// the oldest items from the other end through the Worker's [Stealer].
 //
-// The algorithm is Chase and Lev, "Dynamic Circular Work-Stealing Deque"
-// (SPAA 2005): a growable ring indexed by two unbounded counters, top
-// (claimed by stealers with a CAS) and bottom (written by the owner only),
-// with the memory orderings of Lê, Pop, Cohen and Zappa Nardelli, "Correct
-// and Efficient Work-Stealing for Weak Memory Models" (PPoPP 2013, figure 1
-// for LIFO). Go's atomics are sequentially consistent, which is at least
-// what each of the paper's fences asks for; the comment at each atomic says
-// which fence it stands for. The FIFO owner pops at the stealers' end with
-// an atomic add, as crossbeam-deque's FIFO flavour does.
+// Choose a Worker for the per-goroutine task queue of a scheduler whose
+// tasks spawn more tasks: [NewLIFO] pops the newest item first (depth-first,
+// cache-warm), [NewFIFO] the oldest (fair). For work submitted from outside
+// the workers use an [Injector]; for a plain producer-consumer hand-off, a
+// channel or the queue package.
 //
-// Two departures from the paper, both to keep every access race-free in Go
-// (the race detector runs silent, without suppressions) and every buffer
-// recyclable:
-//
-//   - A stealer claims an index first (CAS on top) and reads the slot only
-//     afterwards, instead of reading speculatively and discarding the value
-//     when the CAS fails. Reading after the claim means the owner must not
-//     overwrite a slot whose previous value a thief has claimed but not yet
-//     read, so each slot counts its readers (see slot.readers): a stealer
-//     increments the count before its claim and decrements it after its
-//     read; the owner checks the count before it writes, and if it is not
-//     zero it moves the items to a fresh buffer instead of waiting. The
-//     owner's fast path pays one plain load for this.
-//   - Buffers replaced by growth, shrinkage or such a move are recycled
-//     through an epoch.Pool. A stealer pins the package's epoch collector
-//     before it loads the buffer pointer and unpins after its read, so a
-//     buffer it loaded is never handed out again while it may still read
-//     it. This, with the check that the buffer did not change under the
-//     claim (see Stealer.Steal), closes the race behind crossbeam-deque's
-//     CVE-2021-32810 (a steal racing a buffer swap returned a task twice).
-//
-// Invariants, with t = top and b = bottom: t <= b except inside the owner's
-// Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
-// current buffer; the owner is the only writer of b, of the buffer pointer
-// and of every slot value; t only grows, except that a FIFO owner's Pop of
-// an empty deque adds one to t and takes it back (harmless: see popFIFO).
-//
-// A Worker belongs to one goroutine at a time, its owner: Push, Pop, Len and
-// being the destination of a batch steal must only be called by the owner.
-// The owner's Push and Pop never block and allocate nothing in steady state
-// (growth takes buffers from the recycler). A Worker must not be copied
-// after first use. The zero Worker is not usable: make one with NewFIFO or
-// NewLIFO.
+// Operations: Push, Pop and Len are owner-only, as is passing the Worker
+// as the destination of a batch steal. They never block and never wait for
+// a thief (no loops, at most one compare-and-swap per call); the buffer
+// grows when full and shrinks when a quarter full, taking buffers from a
+// recycler, so a Worker in steady state allocates nothing.
 //
 // Memory model: a Push of v synchronizes before the Pop or steal that
-// returns v; a batch steal that moves v into a Worker synchronizes before the
-// Pop or steal that takes v from there. An empty Pop or an Empty or Retry
-// steal orders nothing.
+// returns v; a batch steal that moves v into a Worker synchronizes before
+// the Pop or steal that takes v from there. An empty Pop orders nothing.
+//
+// A value leaves the Worker's memory when it is popped or stolen: the
+// Worker does not keep it alive. A Worker must not be copied after first
+// use. The zero Worker is not usable: every method panics on it.
 type Worker[T any] struct {
 	_ noCopy
 
@@ -68,6 +43,34 @@ type Worker[T any] struct {
 
 	shared shared[T]
 }
+
+// The algorithm is Chase and Lev, "Dynamic Circular Work-Stealing Deque"
+// (SPAA 2005): a growable ring indexed by two unbounded counters, top
+// (claimed by stealers with a CAS) and bottom (written by the owner only),
+// with the orderings of Lê, Pop, Cohen and Zappa Nardelli, "Correct and
+// Efficient Work-Stealing for Weak Memory Models" (PPoPP 2013, figure 1).
+// The comment at each atomic says which of the paper's fences it stands
+// for. The FIFO owner pops at the stealers' end with an atomic add, as
+// crossbeam-deque's FIFO flavour does.
+//
+// Two departures from the paper keep every access race-free in Go (the race
+// detector runs silent without suppressions) and every buffer recyclable:
+//
+//   - A stealer claims an index (CAS on top) before it reads the slot,
+//     instead of reading speculatively; so the owner must not overwrite a
+//     slot that a thief has claimed but not yet read, which slot.readers
+//     tracks.
+//   - Replaced buffers are recycled through an epoch.Pool; a stealer pins
+//     before loading the buffer pointer and re-checks it before its claim.
+//     This closes the race of crossbeam-deque's CVE-2021-32810 advisory
+//     (GHSA-pqqp-xmhj-wgcw: a steal racing a buffer swap returned a task
+//     twice).
+//
+// Invariants, with t = top and b = bottom: t <= b except inside the owner's
+// Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
+// current buffer; the owner is the only writer of b and of the buffer
+// pointer; t only grows, except that a FIFO owner's Pop of an empty deque
+// adds one to t and takes it back (harmless: see popFIFO).
 
 // shared is the part of a deque that stealers touch. Both hot words sit on
 // lines of their own.
@@ -84,7 +87,15 @@ type shared[T any] struct {
 	// buf is the current buffer. Written by the owner (resize); loaded by
 	// stealers, pinned.
 	buf atomicx.Pointer[buffer[T]]
-	_   atomicx.Pad
+	// copying is the buffer a resize is copying from, nil outside a
+	// resize: a thief that wins an index of that buffer leaves the value
+	// for the owner to clear, since the owner may be reading it. Written
+	// by the owner, loaded by a thief after its claim (clearTaken).
+	copying atomicx.Pointer[buffer[T]]
+	// ptrs reports whether T holds pointers, so that a slot a value left
+	// must be cleared. Immutable.
+	ptrs bool
+	_    atomicx.Pad
 }
 
 // NewFIFO returns an empty Worker whose owner pops items in the order they
@@ -97,56 +108,77 @@ func NewLIFO[T any]() *Worker[T] { return newWorker[T](true) }
 
 func newWorker[T any](lifo bool) *Worker[T] {
 	w := &Worker[T]{lifo: lifo}
+	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
 	w.buf = w.rec.get(minCap)
 	w.shared.buf.Store(w.buf)
 	w.stealer = &Stealer[T]{w: w}
 	return w
 }
 
+const zeroWorker = "deque: use NewLIFO or NewFIFO to create a Worker (the zero Worker is not usable)"
+
 // Stealer returns a handle from which other goroutines steal the oldest
 // items of w. Every call returns the same Stealer; it is safe for concurrent
 // use by any number of goroutines. Stealer may be called by any goroutine.
-func (w *Worker[T]) Stealer() *Stealer[T] { return w.stealer }
+func (w *Worker[T]) Stealer() *Stealer[T] {
+	if w.stealer == nil {
+		panic(zeroWorker)
+	}
+	return w.stealer
+}
 
 // Len returns the number of items in w. It must only be called by the owner;
 // it is exact unless stealers are taking items at the same time.
 func (w *Worker[T]) Len() int {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
 	n := int64(w.bottom - w.shared.top.Load())
 	return int(max(n, 0))
 }
 
 // IsLIFO reports whether w's owner pops the newest item first (NewLIFO).
-func (w *Worker[T]) IsLIFO() bool { return w.lifo }
+func (w *Worker[T]) IsLIFO() bool {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
+	return w.lifo
+}
 
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	b := w.bottom
-	a := w.buf
-	if a == nil {
-		panic("deque: Push on a Worker not made by NewFIFO or NewLIFO")
-	}
-	s := a.at(b)
+	a, b := w.buf, w.bottom
 	// Fast path: room by the cached top (b-topCache < cap, so the slot's
 	// previous index b-cap is below top: consumed), and no thief reading
 	// the slot. The readers load comes after the observation of top (in
 	// program order, hence in the total order of SC atomics): a thief that
 	// claimed b-cap incremented readers before its claim, which preceded
 	// that observation, so the load sees it unless the thief is done.
-	if b-w.topCache > a.mask || s.readers.Load() != 0 {
+	if a == nil || b-w.topCache > a.mask {
+		w.pushSlow(v)
+		return
+	}
+	s := a.at(b)
+	if s.readers.Load() != 0 {
 		w.pushSlow(v)
 		return
 	}
 	s.val = v
 	w.bottom = b + 1
-	// Publish the item. This store is the paper's release (push's fence
-	// before storing bottom): a thief that loads b+1 sees val.
-	w.shared.bottom.Store(b + 1)
+	// Publish the item: the paper's release store of bottom in push. A
+	// thief that loads b+1 sees val. No Dekker handshake depends on this
+	// store (the owner's loads that follow may pass it), so release
+	// suffices: a plain MOV on amd64 instead of an XCHG.
+	w.shared.bottom.StoreRelease(b + 1)
 }
 
 // pushSlow refreshes top; grows the buffer if it is full, or moves to a
 // fresh buffer of the same size if a thief may still read the target slot.
 func (w *Worker[T]) pushSlow(v T) {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
 	b := w.bottom
 	a := w.buf
 	t := w.shared.top.Load()
@@ -163,7 +195,7 @@ func (w *Worker[T]) pushSlow(v T) {
 	}
 	a.at(b).val = v
 	w.bottom = b + 1
-	w.shared.bottom.Store(b + 1)
+	w.shared.bottom.StoreRelease(b + 1)
 }
 
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
@@ -172,13 +204,20 @@ func (w *Worker[T]) pushSlow(v T) {
 func (w *Worker[T]) Pop() (T, bool) {
 	if w.bottom == w.topCache {
 		// topCache <= top <= bottom: empty without touching shared state.
-		var zero T
-		return zero, false
+		return w.popEmpty()
 	}
 	if w.lifo {
 		return w.popLIFO()
 	}
 	return w.popFIFO()
+}
+
+// popEmpty is Pop of a Worker whose cached top equals bottom.
+func (w *Worker[T]) popEmpty() (v T, ok bool) {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
+	return v, false
 }
 
 // popLIFO is the take of Chase-Lev (Lê et al., figure 1), with a shortcut
@@ -196,8 +235,7 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 		// either way top ends at t+1 == bottom, empty. This saves the
 		// take's store to bottom and its restore (two sequentially
 		// consistent stores) in the case an owner that pushes and pops in
-		// turn always hits. The race with the thieves for this item is the
-		// one TestPopStealLastItem replays.
+		// turn always hits. TestPopStealLastItem replays the race.
 		ok = w.shared.top.CompareAndSwap(t, t+1)
 		w.topCache = t + 1
 		if ok {
@@ -328,26 +366,62 @@ func (w *Worker[T]) publishBatch(a *buffer[T], db, n uint64) {
 	}
 	w.bottom = db + n
 	// Publish the batch, as Push publishes one item.
-	w.shared.bottom.Store(db + n)
+	w.shared.bottom.StoreRelease(db + n)
 }
 
 // resize moves the items [top, bottom) to a buffer of the given capacity,
 // publishes it and retires the old one. Owner only.
+//
+// For a T with pointers it also leaves no stale reference behind. Thieves
+// clear the slots they win (clearTaken), but not in a buffer being copied
+// from: there the owner's copy may read the slot, so the owner clears
+// instead. The copy skips a slot whose index a thief has claimed while it
+// may still hold the slot (readers != 0, top > i); it reads a slot with
+// readers == 0 after announcing copying, so a thief that wins it later sees
+// copying and does not write it. Indexes claimed during the copy are
+// cleared from the new buffer before it is published; once it is, every
+// old slot no thief holds is cleared (a thief that loads the buffer after
+// that fails its buffer check before claiming). A value remains only where
+// a thief won an index of old while both the copy ran and the old buffer
+// was being cleared; it goes when the recycler hands the buffer out again.
 func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 	old := w.buf
 	a := w.rec.get(capacity)
 	b := w.bottom
-	t := w.shared.top.Load()
-	// Stealers may claim indexes at top while we copy; copying a value
-	// that was just stolen is harmless (its index is below top forever).
-	// Reading old's slots races with nothing: only the owner writes them.
+	d := &w.shared
+	if d.ptrs {
+		d.copying.Store(old)
+	}
+	t := d.top.Load()
 	for i := t; int64(b-i) > 0; i++ {
-		a.at(i).val = old.at(i).val
+		s := old.at(i)
+		if d.ptrs && s.readers.Load() != 0 && int64(d.top.Load()-i) > 0 {
+			continue // claimed, and its thief may be clearing it
+		}
+		// Without pointers thieves never write val: a copy of a value
+		// just stolen is harmless, its index is below top forever.
+		a.at(i).val = s.val
+	}
+	if d.ptrs {
+		// Indexes claimed during the copy: nobody reads them from a.
+		var zero T
+		for i, t2 := t, d.top.Load(); int64(t2-i) > 0 && int64(b-i) > 0; i++ {
+			a.at(i).val = zero
+		}
 	}
 	w.buf = a
 	// Publish the new buffer: a thief that loads it sees the copies. No
 	// thief that pins after this store can load old.
-	w.shared.buf.Store(a)
+	d.buf.Store(a)
+	if d.ptrs {
+		d.copying.Store(nil)
+		var zero T
+		for i := range old.slots {
+			if s := &old.slots[i]; s.readers.Load() == 0 {
+				s.val = zero
+			}
+		}
+	}
 	if testHookRetire != nil {
 		testHookRetire(old)
 	}
