@@ -199,3 +199,49 @@ func TestZeroValuePanics(t *testing.T) {
 	v, st := q.Steal()
 	assert.True(t, st == deque.Success && v == 1, "the Injector's item after the panics: %d, %v", v, st)
 }
+
+// TestNoRecycleUnderSteal holds a thief inside each kind of steal, after it
+// has loaded the buffer, while the owner grows and shrinks the buffer and
+// flushes the collector many times, so that a buffer retired too early
+// comes back as the current one. Every steal checks that the buffer it read
+// was not handed out again meanwhile and panics if it was; here that panic
+// fails the test with its message.
+func TestNoRecycleUnderSteal(t *testing.T) {
+	for _, f := range flavors {
+		for _, op := range []string{"Steal", "StealBatch", "StealBatchAndPop"} {
+			t.Run(f.name+"/"+op, func(t *testing.T) {
+				w := f.new()
+				for i := range uint64(10) {
+					w.Push(i)
+				}
+				deque.SetStealHook(func() {
+					deque.SetStealHook(nil)
+					for range 10 {
+						for i := range uint64(deque.MinCap) {
+							w.Push(i) // grow, retiring the thief's buffer
+						}
+						for range deque.MinCap {
+							w.Pop() // shrink: takes a buffer of the first size
+						}
+						deque.Flush()
+					}
+				})
+				defer deque.SetStealHook(nil)
+				dst := deque.NewFIFO[uint64]()
+				panicked := func() (r any) {
+					defer func() { r = recover() }()
+					switch op {
+					case "Steal":
+						w.Stealer().Steal()
+					case "StealBatch":
+						w.Stealer().StealBatch(dst)
+					case "StealBatchAndPop":
+						w.Stealer().StealBatchAndPop(dst)
+					}
+					return nil
+				}()
+				require.Nil(t, panicked, "a buffer was recycled while a thief was pinned")
+			})
+		}
+	}
+}
