@@ -51,6 +51,18 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 		return v, Retry
 	}
 	sl := a.at(t)
+	if d.spec {
+		// Chase-Lev's own order: read, then claim (see shared.spec).
+		v = sl.val
+		if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+			g.Unpin()
+			var zero T
+			return zero, Retry
+		}
+		a.checkGen(gen)
+		g.Unpin()
+		return v, Success
+	}
 	// Announce the read before claiming (see slot.readers).
 	sl.readers.Add(1)
 	// Claim index t. The buffer check is crossbeam-deque's fix for
@@ -182,7 +194,39 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		testHookSteal()
 	}
 	var got uint64
-	if !src.lifo {
+	switch {
+	case d.spec && !src.lifo:
+		// Read the batch, then claim it with one CAS (see shared.spec
+		// and the FIFO case below); on failure the copies in dst's
+		// unpublished slots are dropped.
+		for i := range k {
+			put(i, a.at(t+i).val)
+		}
+		if d.buf.Load() == a && d.top.CompareAndSwap(t, t+k) {
+			a.checkGen(gen)
+			got = k
+		} else {
+			moved = 0
+			var zero T
+			v = zero
+		}
+	case d.spec:
+		// LIFO source, one index at a time as below, each read before
+		// its claim.
+		for got < k {
+			if got > 0 && int64(d.bottom.Load()-t) <= 0 {
+				break
+			}
+			x := a.at(t).val
+			if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+				break
+			}
+			a.checkGen(gen)
+			put(got, x)
+			got++
+			t++
+		}
+	case !src.lifo:
 		// FIFO source: its owner also pops at top and bottom only grows,
 		// so [t, t+k) stays in the deque until someone moves top: one CAS
 		// claims the whole batch.
@@ -201,7 +245,7 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		for i := range k {
 			a.at(t + i).readers.Add(-1)
 		}
-	} else {
+	default:
 		// LIFO source: its owner takes from bottom without a CAS, so a
 		// range claim could overlap its pops. Claim one index at a time,
 		// each as a full steal (reload bottom, CAS top), as crossbeam-deque

@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/race"
 	"github.com/xbeam/xbeam/internal/typeinfo"
 )
 
@@ -95,6 +96,17 @@ type shared[T any] struct {
 	// ptrs reports whether T holds pointers, so that a slot a value left
 	// must be cleared. Immutable.
 	ptrs bool
+	// spec selects Chase-Lev's steal, which reads the slot before the
+	// claim, over the claim-first steal with readers counts. The read may
+	// race with the owner's write of the slot for the index one lap later,
+	// which the owner does only after observing top past the index: then
+	// the claim fails and the value is dropped unused, as in the paper and
+	// in the Go runtime's runqgrab (runtime/proc.go). It is used only where
+	// such a read is harmless in Go: T holds no pointers, so a torn value
+	// gives the garbage collector nothing to follow, and the binary is not
+	// built with the race detector, which would report the race. Thieves
+	// then never write a slot or a readers count. Immutable.
+	spec bool
 	_    atomicx.Pad
 }
 
@@ -109,6 +121,7 @@ func NewLIFO[T any]() *Worker[T] { return newWorker[T](true) }
 func newWorker[T any](lifo bool) *Worker[T] {
 	w := &Worker[T]{lifo: lifo}
 	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
+	w.shared.spec = !race.Enabled && !w.shared.ptrs
 	w.buf = w.rec.get(minCap)
 	w.shared.buf.Store(w.buf)
 	w.stealer = &Stealer[T]{w: w}
@@ -155,22 +168,17 @@ func (w *Worker[T]) Push(v T) {
 	// program order, hence in the total order of SC atomics): a thief that
 	// claimed b-cap incremented readers before its claim, which preceded
 	// that observation, so the load sees it unless the thief is done.
-	if a == nil || b-w.topCache > a.mask {
+	if a == nil || b-w.topCache > a.mask || a.at(b).readers.Load() != 0 {
 		w.pushSlow(v)
 		return
 	}
-	s := a.at(b)
-	if s.readers.Load() != 0 {
-		w.pushSlow(v)
-		return
-	}
-	s.val = v
+	a.at(b).val = v
 	w.bottom = b + 1
 	// Publish the item: the paper's release store of bottom in push. A
 	// thief that loads b+1 sees val. No Dekker handshake depends on this
 	// store (the owner's loads that follow may pass it), so release
 	// suffices: a plain MOV on amd64 instead of an XCHG.
-	w.shared.bottom.StoreRelease(b + 1)
+	w.shared.bottom.Store(b + 1)
 }
 
 // pushSlow refreshes top; grows the buffer if it is full, or moves to a
@@ -201,15 +209,53 @@ func (w *Worker[T]) pushSlow(v T) {
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
 // for a FIFO one. It reports false if w is empty. It must only be called by
 // the owner. It never blocks; the buffer shrinks when a quarter full.
-func (w *Worker[T]) Pop() (T, bool) {
-	if w.bottom == w.topCache {
+func (w *Worker[T]) Pop() (v T, ok bool) {
+	b := w.bottom
+	if b == w.topCache {
 		// topCache <= top <= bottom: empty without touching shared state.
 		return w.popEmpty()
 	}
+	// The two common cases of a scheduler's owner are handled here, the
+	// rest in popLIFO and popFIFO: one call per Pop.
 	if w.lifo {
-		return w.popLIFO()
+		if b-1 != w.shared.top.Load() {
+			return w.popLIFO()
+		}
+		// Exactly one item (b-1 == top). Take it as a thief would, with a
+		// CAS of top, leaving bottom alone: whoever wins owns the index,
+		// and either way top ends at bottom, empty. This saves the take's
+		// store to bottom and its restore (two sequentially consistent
+		// stores) in the case an owner that pushes and pops in turn
+		// always hits. TestPopStealLastItem replays the race.
+		t := b - 1
+		ok = w.shared.top.CompareAndSwap(t, t+1)
+		w.topCache = b
+		if ok {
+			s := w.buf.at(t)
+			v = s.val
+			var zero T
+			s.val = zero // we own index t; a thief whose claim failed never reads
+		}
+		return v, ok
 	}
-	return w.popFIFO()
+	// FIFO: claim index t at the stealers' end with an atomic add, as
+	// crossbeam-deque's FIFO flavour does: it cannot fail, and any stealer
+	// that loaded t fails its CAS. Sequentially consistent, like the
+	// stealers' CAS, so the claims of index t are totally ordered.
+	t := w.shared.top.Add(1) - 1
+	if int64(b-t) <= 0 {
+		return w.undoFIFO(t)
+	}
+	a := w.buf
+	s := a.at(t)
+	v = s.val
+	var zero T
+	s.val = zero // we own index t
+	w.topCache = t + 1
+	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
+		w.resize(a.capacity() / 2)
+	}
+	return v, true
 }
 
 // popEmpty is Pop of a Worker whose cached top equals bottom.
@@ -220,31 +266,27 @@ func (w *Worker[T]) popEmpty() (v T, ok bool) {
 	return v, false
 }
 
-// popLIFO is the take of Chase-Lev (Lê et al., figure 1), with a shortcut
-// for a single item.
+// undoFIFO takes back a FIFO Pop's claim of index t, which was at or past
+// bottom: stealers emptied the deque. No one else moved top meanwhile: a
+// stealer that loads t+1 > bottom sees an empty deque and does not CAS, and
+// any CAS expecting t fails. A stealer that loaded the passing t+1 and,
+// after we push again, a bottom above it, claims index t+1 only if its CAS
+// finds top at t+1 again, that is, after index t was taken: a claim that is
+// valid then, and it reads the slot only after it.
+func (w *Worker[T]) undoFIFO(t uint64) (v T, ok bool) {
+	w.shared.top.Store(t)
+	w.topCache = t
+	return v, false
+}
+
+// popLIFO is the take of Chase-Lev (Lê et al., figure 1) when the owner's
+// Pop did not see exactly one item.
 func (w *Worker[T]) popLIFO() (v T, ok bool) {
 	b := w.bottom - 1 // the newest index
 	t := w.shared.top.Load()
 	if int64(b-t) < 0 {
 		w.topCache = t // top == bottom: empty
 		return v, false
-	}
-	if b == t {
-		// Exactly one item. Take it as a thief would, with a CAS of top
-		// from t, leaving bottom alone: whoever wins owns index t, and
-		// either way top ends at t+1 == bottom, empty. This saves the
-		// take's store to bottom and its restore (two sequentially
-		// consistent stores) in the case an owner that pushes and pops in
-		// turn always hits. TestPopStealLastItem replays the race.
-		ok = w.shared.top.CompareAndSwap(t, t+1)
-		w.topCache = t + 1
-		if ok {
-			s := w.buf.at(t)
-			v = s.val
-			var zero T
-			s.val = zero // we own index t; a thief whose claim failed never reads
-		}
-		return v, ok
 	}
 	// Reserve index b before looking at top again. This store and the
 	// load of top below are the paper's "store bottom; fence(seq_cst);
@@ -294,38 +336,6 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 	w.bottom = b + 1
 	w.topCache = t + 1
 	return v, ok
-}
-
-// popFIFO takes the oldest item, at the stealers' end, as crossbeam-deque's
-// FIFO flavour does.
-func (w *Worker[T]) popFIFO() (v T, ok bool) {
-	b := w.bottom
-	// Claim index t with an atomic add: it cannot fail, and any stealer
-	// that loaded t fails its CAS. Sequentially consistent, like the
-	// stealers' CAS, so the claims of index t are totally ordered.
-	t := w.shared.top.Add(1) - 1
-	if int64(b-t) <= 0 {
-		// Nothing at t (stealers emptied the deque): undo. No one else
-		// moved top meanwhile: a stealer that loads t+1 > bottom sees an
-		// empty deque and does not CAS, and any CAS expecting t fails. A
-		// stealer that loaded the passing t+1 and, after we push again,
-		// a bottom above it, claims index t+1 only if its CAS finds top
-		// at t+1 again, that is, after index t was taken: a claim that
-		// is valid then, and it reads the slot only after it.
-		w.shared.top.Store(t)
-		w.topCache = t
-		return v, false
-	}
-	a := w.buf
-	s := a.at(t)
-	v = s.val
-	var zero T
-	s.val = zero // we own index t
-	w.topCache = t + 1
-	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
-		w.resize(a.capacity() / 2)
-	}
-	return v, true
 }
 
 // reserve makes room for n more items starting at w.bottom, with no thief
