@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xbeam/xbeam/deque"
+	"github.com/xbeam/xbeam/stress"
 )
 
 // task is a value with pointers whose collection a test can observe.
@@ -201,24 +202,26 @@ func TestZeroValuePanics(t *testing.T) {
 }
 
 // TestNoRecycleUnderSteal holds a thief inside each kind of steal, after it
-// has loaded the buffer, while the owner grows and shrinks the buffer and
-// flushes the collector many times, so that a buffer retired too early
-// comes back as the current one. Every steal checks that the buffer it read
-// was not handed out again meanwhile and panics if it was; here that panic
-// fails the test with its message.
+// has pinned and loaded the buffer, while the owner grows and shrinks the
+// buffer and flushes the collector many times, so that a buffer retired too
+// early comes back as the current one. Every pinned steal checks that the
+// buffer it read was not handed out again meanwhile and panics if it was;
+// here that panic fails the test with its message. The items hold pointers,
+// so every steal pins (see TestSpeculativeStealRecycled for the others).
 func TestNoRecycleUnderSteal(t *testing.T) {
-	for _, f := range flavors {
+	for name, newW := range map[string]func() *deque.Worker[*int]{"LIFO": deque.NewLIFO[*int], "FIFO": deque.NewFIFO[*int]} {
 		for _, op := range []string{"Steal", "StealBatch", "StealBatchAndPop"} {
-			t.Run(f.name+"/"+op, func(t *testing.T) {
-				w := f.new()
-				for i := range uint64(10) {
-					w.Push(i)
+			t.Run(name+"/"+op, func(t *testing.T) {
+				w := newW()
+				item := new(int)
+				for range 10 {
+					w.Push(item)
 				}
 				deque.SetStealHook(func() {
 					deque.SetStealHook(nil)
 					for range 10 {
-						for i := range uint64(deque.MinCap) {
-							w.Push(i) // grow, retiring the thief's buffer
+						for range deque.MinCap {
+							w.Push(item) // grow, retiring the thief's buffer
 						}
 						for range deque.MinCap {
 							w.Pop() // shrink: takes a buffer of the first size
@@ -227,7 +230,7 @@ func TestNoRecycleUnderSteal(t *testing.T) {
 					}
 				})
 				defer deque.SetStealHook(nil)
-				dst := deque.NewFIFO[uint64]()
+				dst := newW()
 				panicked := func() (r any) {
 					defer func() { r = recover() }()
 					switch op {
@@ -243,5 +246,48 @@ func TestNoRecycleUnderSteal(t *testing.T) {
 				require.Nil(t, panicked, "a buffer was recycled while a thief was pinned")
 			})
 		}
+	}
+}
+
+// TestSpeculativeStealRecycled: a Steal of pointer-free items, which reads
+// its slot before claiming it and does not pin (outside race builds), is
+// held after loading the buffer while the owner recycles that buffer as
+// the current one with other items in it. The steal must not return what
+// it read: it reports Retry, and a fresh Steal gets the oldest item.
+func TestSpeculativeStealRecycled(t *testing.T) {
+	for _, f := range flavors {
+		t.Run(f.name, func(t *testing.T) {
+			w := f.new()
+			for i := range uint64(10) {
+				w.Push(i)
+			}
+			first := deque.Buffer(w)
+			deque.SetStealHook(func() {
+				deque.SetStealHook(nil)
+				for range 10 {
+					for i := range uint64(deque.MinCap) {
+						w.Push(100 + i)
+					}
+					for range deque.MinCap {
+						w.Pop()
+					}
+					deque.Flush()
+				}
+			})
+			defer deque.SetStealHook(nil)
+			v, st := w.Stealer().Steal()
+			if st == deque.Success {
+				// Only a thief that pins may see its buffer come back.
+				require.NotEqual(t, first, deque.Buffer(w), "Steal succeeded on a recycled buffer (got %d)", v)
+			}
+			require.Equal(t, deque.Retry, st)
+			want := uint64(0)
+			if f.sf != stress.LIFO {
+				want = 100 + deque.MinCap - 10 // FIFO pops took the oldest
+			}
+			v, st = w.Stealer().Steal()
+			require.Equal(t, deque.Success, st)
+			require.Equal(t, want, v)
+		})
 	}
 }
