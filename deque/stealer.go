@@ -33,7 +33,26 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 		return v, Empty
 	}
 	if d.spec {
-		return s.stealSpec(d, t)
+		// Chase-Lev's order (see shared.spec): the slot is read before
+		// the claim, without pinning. The buffer's generation serves as a
+		// sequence lock instead: the recycler bumps it before it clears or
+		// refills a buffer, so an unchanged generation after our read
+		// means the slot still held what it held when we loaded the
+		// buffer, which was current after our load of bottom and so holds
+		// index t (copied into every buffer since its push). The owner
+		// overwrites the slot in place (index t+cap) only after seeing top
+		// past t, and then our CAS fails.
+		a := d.buf.Load()
+		gen := a.gen.Load()
+		if testHookSteal != nil {
+			testHookSteal()
+		}
+		v = a.at(t).val
+		if a.gen.Load() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+			var zero T
+			return zero, Retry
+		}
+		return v, Success
 	}
 	// Pin before loading the buffer pointer: a buffer we load is not
 	// recycled until we unpin (the class of CVE-2021-32810: reading a
@@ -76,28 +95,6 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	// Done reading: the owner may reuse the slot.
 	sl.readers.Add(-1)
 	g.Unpin()
-	return v, Success
-}
-
-// stealSpec is Steal for a deque with shared.spec set, after the loads of
-// top (t) and bottom: Chase-Lev's order, the slot read before the claim.
-// It does not pin. The buffer's generation serves as a sequence lock
-// instead: the recycler bumps it before it clears or refills a buffer, so
-// an unchanged generation after our read means the slot still held what
-// the buffer held when we loaded it, and the item of index t is in every
-// buffer current since our load of bottom. Overwriting the slot in place
-// (index t+cap) requires top > t, so then our CAS fails.
-func (s *Stealer[T]) stealSpec(d *shared[T], t uint64) (v T, st Status) {
-	a := d.buf.Load()
-	gen := a.gen.Load()
-	if testHookSteal != nil {
-		testHookSteal()
-	}
-	v = a.at(t).val
-	if a.gen.Load() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
-		var zero T
-		return zero, Retry
-	}
 	return v, Success
 }
 
