@@ -48,7 +48,7 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 			testHookSteal()
 		}
 		v = a.at(t).val
-		if a.gen.Load() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+		if a.gen.recheck() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
 			var zero T
 			return zero, Retry
 		}
