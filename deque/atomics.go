@@ -35,7 +35,3 @@ type i32 struct{ v atomicx.Int32 }
 
 func (x *i32) Load() int32           { return x.v.Load() }
 func (x *i32) Add(delta int32) int32 { return x.v.Add(delta) }
-
-// StoreRelease is atomicx.Uint64.StoreRelease: a store that publishes what
-// this goroutine wrote before it, without the store-to-load fence of Store.
-func (x *u64) StoreRelease(val uint64) { x.v.StoreRelease(val) }
