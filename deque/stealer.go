@@ -1,17 +1,27 @@
 package deque
 
-// Stealer takes the oldest items of a Worker from other goroutines: the
-// thieves' end of a Chase-Lev deque (see Worker for the algorithm and its
-// sources).
+// Stealer is the thieves' end of a [Worker]: other goroutines take the
+// Worker's oldest items through it, one at a time ([Stealer.Steal]) or
+// about half of them at once into a Worker of their own
+// ([Stealer.StealBatch], [Stealer.StealBatchAndPop]). Get it from
+// [Worker.Stealer]; every call returns the same Stealer.
+//
+// Choose a batch steal when the thief will run the items itself: one
+// claim moves up to 32 items, and the thief then pops them without
+// touching the victim again. Choose Steal to take one task at a time.
 //
 // A Stealer is safe for concurrent use by any number of goroutines, and
-// lock-free: a steal fails with Retry only because another operation made
-// progress (took an item, or replaced the buffer). A Stealer must not be
-// copied after first use.
+// lock-free: a steal returns [Retry] only because another operation made
+// progress (took an item, or replaced the buffer); it never waits for the
+// owner. A steal allocates nothing.
 //
 // Memory model: a Push of v synchronizes before the steal that returns v
-// (or that moves v into a destination Worker). A steal that returns Empty
-// or Retry orders nothing.
+// (or that moves v into a destination Worker). A steal that returns
+// [Empty] or [Retry] orders nothing.
+//
+// A batch steal panics if its destination is nil, not made by [NewLIFO] or
+// [NewFIFO], or the Worker it steals from. The zero Stealer is not usable:
+// every method panics on it. A Stealer must not be copied after first use.
 type Stealer[T any] struct {
 	_ noCopy
 	w *Worker[T] // immutable; a Stealer touches only w.shared

@@ -18,10 +18,11 @@ import (
 // the workers use an [Injector]; for a plain producer-consumer hand-off, a
 // channel or the queue package.
 //
-// Operations: Push, Pop and Len are owner-only, as is passing the Worker
-// as the destination of a batch steal. They never block and never wait for
-// a thief (no loops, at most one compare-and-swap per call); the buffer
-// grows when full and shrinks when a quarter full, taking buffers from a
+// Operations: [Worker.Push], [Worker.Pop] and [Worker.Len] are owner-only,
+// as is passing the Worker as the destination of a batch steal. They are
+// wait-free: no loops, never waiting for a thief, at most one claim by
+// compare-and-swap or atomic add per call. The buffer grows when full and
+// shrinks when a quarter full, amortized O(1), taking buffers from a
 // recycler, so a Worker in steady state allocates nothing.
 //
 // Memory model: a Push of v synchronizes before the Pop or steal that
@@ -177,8 +178,8 @@ func (w *Worker[T]) Push(v T) {
 	// Publish the item: the paper's release store of bottom in push. A
 	// thief that loads b+1 sees val. Release would suffice, but Go's only
 	// inlinable atomic store is sequentially consistent (an XCHG on
-	// amd64); an assembly release store is a call, which measured no
-	// faster than the XCHG in the owner's push-pop pair.
+	// amd64); an assembly release store is a call, no cheaper than the
+	// XCHG in the owner's push-pop pair.
 	w.shared.bottom.Store(b + 1)
 }
 
