@@ -38,7 +38,7 @@ type Worker[T any] struct {
 	// Owner-private: read and written by the owner only.
 	buf      *buffer[T]  // == shared.buf.Load(); the owner is its only writer
 	bottom   uint64      // == shared.bottom.Load(); the owner is its only writer
-	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for popFIFO's own undo)
+	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
 	lifo     bool        // immutable
 	stealer  *Stealer[T] // immutable; the one Stealer handed out
 	rec      recycler[T]
@@ -72,7 +72,10 @@ type Worker[T any] struct {
 // Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
 // current buffer; the owner is the only writer of b and of the buffer
 // pointer; t only grows, except that a FIFO owner's Pop of an empty deque
-// adds one to t and takes it back (harmless: see popFIFO).
+// adds one to t and takes it back (harmless: see undoFIFO).
+//
+// docs/deque-design.md counts the locked instructions of each operation
+// beside crossbeam-deque's.
 
 // shared is the part of a deque that stealers touch. Both hot words sit on
 // lines of their own.
@@ -218,7 +221,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		return w.popEmpty()
 	}
 	// The two common cases of a scheduler's owner are handled here, the
-	// rest in popLIFO and popFIFO: one call per Pop.
+	// rest in popLIFO and undoFIFO: one call per Pop.
 	if w.lifo {
 		if b-1 != w.shared.top.Load() {
 			return w.popLIFO()
