@@ -1,5 +1,7 @@
 package deque
 
+import "github.com/xbeam/xbeam/epoch"
+
 // Stealer is the thieves' end of a [Worker]: other goroutines take the
 // Worker's oldest items through it, one at a time ([Stealer.Steal]) or
 // about half of them at once into a Worker of their own
@@ -207,7 +209,12 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		moved++
 	}
 
-	g := collector.Pin()
+	// A speculative steal does not pin: the buffer generation is its
+	// sequence check, as in Steal.
+	var g *epoch.Guard
+	if !d.spec {
+		g = collector.Pin()
+	}
 	a := d.buf.Load()
 	gen := a.gen.Load()
 	if testHookSteal != nil {
@@ -222,8 +229,7 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		for i := range k {
 			put(i, a.at(t+i).val)
 		}
-		if d.buf.Load() == a && d.top.CompareAndSwap(t, t+k) {
-			a.checkGen(gen)
+		if a.gen.recheck() == gen && d.buf.Load() == a && d.top.CompareAndSwap(t, t+k) {
 			got = k
 		} else {
 			moved = 0
@@ -238,10 +244,9 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 				break
 			}
 			x := a.at(t).val
-			if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+			if a.gen.recheck() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
 				break
 			}
-			a.checkGen(gen)
 			put(got, x)
 			got++
 			t++
@@ -292,7 +297,9 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 			t++
 		}
 	}
-	g.Unpin()
+	if g != nil {
+		g.Unpin()
+	}
 	if got == 0 {
 		return v, Retry
 	}

@@ -126,6 +126,7 @@ func newWorker[T any](lifo bool) *Worker[T] {
 	w := &Worker[T]{lifo: lifo}
 	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
 	w.shared.spec = !race.Enabled && !w.shared.ptrs
+	w.rec.direct = w.shared.spec
 	w.buf = w.rec.get(minCap)
 	w.shared.buf.Store(w.buf)
 	w.stealer = &Stealer[T]{w: w}
