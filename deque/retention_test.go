@@ -15,8 +15,8 @@ import (
 
 // task is a value with pointers whose collection a test can observe.
 type task struct {
-	id  int
-	pad [64]byte
+	id int
+	_  [64]byte // big enough for its own size class
 }
 
 // tracked hands out n tasks, each registering a cleanup that counts its
