@@ -55,18 +55,23 @@ type Worker[T any] struct {
 // for. The FIFO owner pops at the stealers' end with an atomic add, as
 // crossbeam-deque's FIFO flavour does.
 //
-// Two departures from the paper keep every access race-free in Go (the race
-// detector runs silent without suppressions) and every buffer recyclable:
+// Go adds two concerns to the paper: the race detector must stay silent
+// (without suppressions), and a value with pointers must be cleared from
+// every slot it leaves. So steals take one of two paths (shared.spec):
 //
-//   - A stealer claims an index (CAS on top) before it reads the slot,
-//     instead of reading speculatively; so the owner must not overwrite a
-//     slot that a thief has claimed but not yet read, which slot.readers
-//     tracks.
-//   - Replaced buffers are recycled through an epoch.Pool; a stealer pins
-//     before loading the buffer pointer and re-checks it before its claim.
-//     This closes the race of crossbeam-deque's CVE-2021-32810 advisory
-//     (GHSA-pqqp-xmhj-wgcw: a steal racing a buffer swap returned a task
-//     twice).
+//   - For pointer-free items outside race builds, the paper's own: read
+//     the slot, then claim the index (CAS on top), without pinning; the
+//     buffer generation detects a recycled buffer.
+//   - Otherwise a stealer claims the index before it reads the slot, and
+//     clears it after; the owner must then not overwrite a slot that a
+//     thief has claimed but not yet read, which slot.readers tracks, and a
+//     stealer pins the epoch collector so that its buffer is not recycled
+//     under it.
+//
+// Either way a stealer re-checks the buffer pointer before its claim. This
+// closes the race of crossbeam-deque's CVE-2021-32810 advisory
+// (GHSA-pqqp-xmhj-wgcw: a steal racing a buffer swap returned a task
+// twice).
 //
 // Invariants, with t = top and b = bottom: t <= b except inside the owner's
 // Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
