@@ -21,11 +21,15 @@ type slot[T any] struct {
 	// claimed itself; and cleared by the thief that claimed the index
 	// stored in it, while that thief holds readers (see clearTaken). It
 	// is read by the owner and by the thief that has claimed its index,
-	// never before the claim: no read races with a write.
+	// never before the claim: no read races with a write. (A speculative
+	// steal, for pointer-free T outside race builds, reads it before its
+	// claim and drops the value if the claim fails: see shared.spec.)
 	val T
-	// readers counts thieves that may read val: a thief increments it
-	// before it tries to claim the slot's index and decrements it after it
-	// has read and cleared val (or lost the claim). The owner loads it
+	// readers counts claim-first thieves that may read val (speculative
+	// ones never touch it, and the owner then always finds it zero): a
+	// thief increments it before it tries to claim the slot's index and
+	// decrements it after it has read and cleared val (or lost the
+	// claim). The owner loads it
 	// before writing val and never writes under a non-zero count: it moves
 	// to a fresh buffer instead (see Worker.pushSlow). The increment, the
 	// owner's load and both sides' accesses to top are sequentially
@@ -38,8 +42,9 @@ type slot[T any] struct {
 // buffer is a power-of-two ring of slots indexed by the low bits of the
 // deque's unbounded 64-bit indexes. A buffer is published through
 // shared.buf; once replaced, the owner writes it only to clear values no
-// thief can read any more, and it is recycled only through the epoch pool,
-// after every thief that could have loaded it has unpinned.
+// thief can read any more. It is recycled through the epoch pool, after
+// every thief that could have loaded it has unpinned, or at once where the
+// thieves are speculative (recycler.direct).
 type buffer[T any] struct {
 	mask  uint64 // len(slots)-1; immutable
 	slots []slot[T]
