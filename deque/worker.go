@@ -29,9 +29,11 @@ import (
 // returns v; a batch steal that moves v into a Worker synchronizes before
 // the Pop or steal that takes v from there. An empty Pop orders nothing.
 //
-// A value leaves the Worker's memory when it is popped or stolen: the
-// Worker does not keep it alive. A Worker must not be copied after first
-// use. The zero Worker is not usable: every method panics on it.
+// A value leaves the Worker's memory when it is popped or stolen, so the
+// Worker does not keep it alive (but for one that a thief takes while the
+// owner is copying it to a new buffer, which a spare buffer may hold until
+// reused). A Worker must not be copied after first use. The zero Worker is
+// not usable: every method panics on it.
 type Worker[T any] struct {
 	_ noCopy
 
@@ -400,11 +402,12 @@ func (w *Worker[T]) publishBatch(a *buffer[T], db, n uint64) {
 // may still hold the slot (readers != 0, top > i); it reads a slot with
 // readers == 0 after announcing copying, so a thief that wins it later sees
 // copying and does not write it. Indexes claimed during the copy are
-// cleared from the new buffer before it is published; once it is, every
-// old slot no thief holds is cleared (a thief that loads the buffer after
-// that fails its buffer check before claiming). A value remains only where
-// a thief won an index of old while both the copy ran and the old buffer
-// was being cleared; it goes when the recycler hands the buffer out again.
+// cleared from the new buffer before it is published, and those claimed
+// on old after that once it is; then every old slot no thief holds is
+// cleared (a thief that loads the buffer after that fails its buffer check
+// before claiming). A value remains only where a thief won an index of old
+// while both the copy ran and the old buffer was being cleared; it goes
+// when the recycler hands that buffer out again.
 func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 	old := w.buf
 	a := w.rec.get(capacity)
@@ -423,11 +426,12 @@ func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 		// just stolen is harmless, its index is below top forever.
 		a.at(i).val = s.val
 	}
+	t2 := t
 	if d.ptrs {
 		// Indexes claimed during the copy: nobody reads them from a.
 		var zero T
-		for i, t2 := t, d.top.Load(); int64(t2-i) > 0 && int64(b-i) > 0; i++ {
-			a.at(i).val = zero
+		for t2 = d.top.Load(); int64(t2-t) > 0 && int64(b-t) > 0; t++ {
+			a.at(t).val = zero
 		}
 	}
 	w.buf = a
@@ -439,6 +443,14 @@ func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 		var zero T
 		for i := range old.slots {
 			if s := &old.slots[i]; s.readers.Load() == 0 {
+				s.val = zero
+			}
+		}
+		// Indexes claimed on old since t2 left their copies in a; a
+		// thief that claimed one on a holds its readers until it has
+		// read and cleared it.
+		for i, t3 := t2, d.top.Load(); int64(t3-i) > 0 && int64(b-i) > 0; i++ {
+			if s := a.at(i); s.readers.Load() == 0 {
 				s.val = zero
 			}
 		}
