@@ -60,7 +60,7 @@ func (r *recycler[T]) get(capacity uint64) *buffer[T] {
 	a := r.pool(capacity).Get()
 	// Bump the generation before writing the slots: a thief that reads a
 	// slot and then finds the generation unchanged read it before this
-	// (Stealer.stealSpec), and a pinned one never sees a change.
+	// (the speculative Steal), and a pinned one never sees a change.
 	a.gen.Add(1)
 	clear(a.slots) // drop the values a recycled buffer still references; readers are zero already
 	return a
