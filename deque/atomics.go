@@ -22,6 +22,15 @@ func (x *u64) Store(val uint64)                    { x.v.Store(val) }
 func (x *u64) Add(delta uint64) uint64             { return x.v.Add(delta) }
 func (x *u64) CompareAndSwap(old, new uint64) bool { return x.v.CompareAndSwap(old, new) }
 
+// recheck is Load for the second read of a sequence lock: it keeps the
+// plain reads before it from passing it (see loadsInOrder).
+func (x *u64) recheck() uint64 {
+	if loadsInOrder {
+		return x.v.Load()
+	}
+	return x.v.Add(0)
+}
+
 type i32 struct{ v atomicx.Int32 }
 
 func (x *i32) Load() int32           { return x.v.Load() }

@@ -12,7 +12,7 @@ import (
 	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
 )
 
-// The BENCHMARKS.md deque workloads, run by internal/bench on its mutex
+// The deque workloads of xbeam-bench, run by internal/bench on its mutex
 // deque peer and on both flavours of Worker, as sub-benchmarks impl=NAME/P=N
 // (deque-owner: the owner alternates Push(v); Pop(), one op per pair;
 // deque-steal: the owner pushes 256 items, then pops until empty, while P
@@ -38,7 +38,7 @@ func BenchmarkDequeSteal(b *testing.B) {
 
 // forkJoinN is the fib argument of BenchmarkForkJoin: fib(n) spawns one
 // task per call, fib(n+1) leaves (fib(25): 121,393 leaves, 242,785 tasks).
-// BENCHMARKS.md's full size, about 2^25 leaves, is XBEAM_FORKJOIN_N=37.
+// The size of the fork-join workload, about 2^25 leaves, is XBEAM_FORKJOIN_N=37.
 func forkJoinN() int {
 	if s := os.Getenv("XBEAM_FORKJOIN_N"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -133,7 +133,7 @@ func (p *chanPool) Close() {
 // BenchmarkForkJoin runs fib(n) with one task per call on W work-stealing
 // workers (the scheduler of Example_forkJoin), against one goroutine per
 // task with a WaitGroup and a channel-fed worker pool. One op is one fib(n);
-// tasks/s is reported. (BENCHMARKS.md's fork-join workload, a binary task
+// tasks/s is reported. (xbeam-bench's fork-join workload, a binary task
 // tree on bare deques, is internal/bench's: see internal/bench/xbeamimpl.)
 func BenchmarkForkJoin(b *testing.B) {
 	n := forkJoinN()

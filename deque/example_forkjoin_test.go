@@ -13,25 +13,17 @@ import (
 	"github.com/xbeam/xbeam/internal/eventcount"
 )
 
-// This file is a complete, small work-stealing fork-join scheduler: the
-// loop of Blumofe and Leiserson ("Scheduling Multithreaded Computations by
-// Work Stealing", JACM 1999) on this package's deques. It computes fib(n)
-// by spawning one task per call; BenchmarkForkJoin times it.
+// This file is a small work-stealing fork-join scheduler, the loop of
+// Blumofe and Leiserson ("Scheduling Multithreaded Computations by Work
+// Stealing", JACM 1999) on this package's deques. It computes fib(n) with
+// one task per call; BenchmarkForkJoin times it.
 //
 // Each worker goroutine owns a LIFO Worker. To find a task it pops its own
-// Worker (newest first: depth-first, cache-warm), then takes a batch from
-// the Injector (where Submit puts root tasks), then steals a batch from a
-// sibling chosen at random, and when all of them are observed Empty it
-// parks on an event count until a push wakes it. A Retry from any source
-// means that source may still hold work, so the search is repeated rather
-// than parking.
-//
-// Wake-ups follow Go's own scheduler (runtime/proc.go, "spinning" Ms): a
-// worker woken from its park searches as a "spinning" worker, and while one
-// is spinning, pushes wake nobody; when the spinner finds a task it wakes
-// the next worker if it was the last spinner. So a burst of pushes wakes
-// workers one at a time, each only after the previous one found work,
-// instead of waking every sleeper for every push.
+// Worker, then takes a batch from the Injector (where Fib submits the root
+// task), then steals a batch from each sibling, starting at a random one.
+// When every source was observed Empty it parks on an event count, which
+// every Push notifies (one atomic load while nobody is parked). A Retry
+// means a source may still hold work, so the search is repeated.
 
 // fibTask computes fib(n) and delivers it to side 0 or 1 of parent.
 type fibTask struct {
@@ -98,7 +90,6 @@ type forkJoinPool struct {
 	injector *deque.Injector[fibTask]
 	stealers []*deque.Stealer[fibTask]
 	idle     eventcount.EventCount // workers park here when they find nothing
-	spinning atomic.Int32          // woken workers still searching for a task
 	closed   atomic.Bool
 	wg       sync.WaitGroup
 }
@@ -134,53 +125,33 @@ func (p *forkJoinPool) Close() {
 	p.wg.Wait()
 }
 
-// work is one worker's loop: find a task, run it; park when there is none.
+// work is one worker's loop: find a task and run it, or park.
 func (p *forkJoinPool) work(id int, own *deque.Worker[fibTask]) {
 	defer p.wg.Done()
 	rng := rand.New(rand.NewPCG(uint64(id), 1))
 	var frames frameCache
-	spinning := false
 	for {
 		t, ok := p.find(id, own, rng)
-		// Look again a few times, briefly, before going to sleep: waking
-		// a parked goroutine costs far more than a short spin.
+		// Look again briefly before parking: a wake-up costs far more.
 		for bo := (atomicx.Backoff{}); !ok && !bo.ShouldPark(); {
 			bo.Snooze()
 			t, ok = p.find(id, own, rng)
 		}
-		if ok {
-			if spinning {
-				spinning = false
-				if p.spinning.Add(-1) == 0 {
-					p.idle.NotifyOne() // there may be more: pass the search on
+		if !ok {
+			// Announce the wait, then look once more: a push before the
+			// announcement is seen now, one after it notifies us.
+			w := p.idle.Prepare()
+			if t, ok = p.find(id, own, rng); !ok {
+				if p.closed.Load() {
+					p.idle.Cancel(w)
+					return
 				}
+				_ = p.idle.Wait(context.Background(), w) // never cancelled
+				continue
 			}
-			p.run(own, t, &frames)
-			continue
-		}
-		if spinning {
-			// Stop spinning before the last look below: a push that saw
-			// us spinning (and so woke nobody) came before this, and the
-			// look after Prepare sees it.
-			spinning = false
-			p.spinning.Add(-1)
-		}
-		// Nothing anywhere: announce the wait, look once more (a push
-		// that came before the announcement is seen now, one after it
-		// notifies us), then sleep.
-		w := p.idle.Prepare()
-		if t, ok := p.find(id, own, rng); ok {
 			p.idle.Cancel(w)
-			p.run(own, t, &frames)
-			continue
 		}
-		if p.closed.Load() {
-			p.idle.Cancel(w)
-			return
-		}
-		_ = p.idle.Wait(context.Background(), w) // never cancelled: no error
-		spinning = true
-		p.spinning.Add(1)
+		p.run(own, t, &frames)
 	}
 }
 
@@ -225,9 +196,7 @@ func (p *forkJoinPool) run(own *deque.Worker[fibTask], t fibTask, frames *frameC
 	for t.n >= 2 {
 		f := frames.get(t.parent, t.side)
 		own.Push(fibTask{n: t.n - 2, parent: f, side: 1})
-		if p.spinning.Load() == 0 {
-			p.idle.NotifyOne() // one atomic load unless a worker is parked
-		}
+		p.idle.NotifyOne()
 		t = fibTask{n: t.n - 1, parent: f, side: 0}
 	}
 	complete(t.parent, t.side, int64(t.n), frames)

@@ -216,3 +216,71 @@ func ExampleInjector_Len() {
 	fmt.Println(q.Len())
 	// Output: 100
 }
+
+// A worker goroutine owns a Worker: it pushes the tasks it spawns and pops
+// them back, newest first for a LIFO Worker.
+func ExampleWorker() {
+	w := deque.NewLIFO[string]()
+	w.Push("parse")
+	w.Push("compile")
+	w.Push("link")
+	for {
+		task, ok := w.Pop()
+		if !ok {
+			break
+		}
+		fmt.Println(task)
+	}
+	// Output:
+	// link
+	// compile
+	// parse
+}
+
+// Idle goroutines take the oldest items of a busy Worker through its
+// Stealer, one at a time or in batches into a Worker of their own.
+func ExampleStealer() {
+	busy := deque.NewFIFO[int]()
+	for i := range 10 {
+		busy.Push(i)
+	}
+	s := busy.Stealer()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // an idle worker
+		defer wg.Done()
+		mine := deque.NewFIFO[int]()
+		if v, st := s.StealBatchAndPop(mine); st == deque.Success {
+			fmt.Println("ran", v, "and kept", mine.Len()) // half of 10: one run, four kept
+		}
+	}()
+	wg.Wait()
+	fmt.Println("left to the owner:", busy.Len())
+	// Output:
+	// ran 0 and kept 4
+	// left to the owner: 5
+}
+
+// Goroutines outside the scheduler submit work to an Injector; workers
+// take it, here in a batch into a Worker of their own.
+func ExampleInjector() {
+	q := deque.NewInjector[string]()
+	var wg sync.WaitGroup
+	for _, job := range []string{"a", "b", "c", "d"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); q.Push(job) }()
+	}
+	wg.Wait()
+	w := deque.NewFIFO[string]()
+	n := 0
+	for q.StealBatch(w) == deque.Success {
+		for {
+			if _, ok := w.Pop(); !ok {
+				break
+			}
+			n++
+		}
+	}
+	fmt.Println("ran", n, "jobs")
+	// Output: ran 4 jobs
+}

@@ -81,11 +81,40 @@ func (l *ledger) check(t *testing.T) {
 	}
 }
 
+// TestHammerPointers is TestHammer on items that hold pointers, which
+// every steal, pop and resize clears from the slots they leave, under the
+// same checks.
+func TestHammerPointers(t *testing.T) {
+	items := 40_000
+	if race.Enabled {
+		items /= 5
+	}
+	for _, f := range []struct {
+		name string
+		new  func() *deque.Worker[*pair]
+	}{{"LIFO", deque.NewLIFO[*pair]}, {"FIFO", deque.NewFIFO[*pair]}} {
+		for _, thieves := range []int{1, 4} {
+			for _, p := range []int{2, 4} {
+				t.Run(fmt.Sprintf("%s/T=%d/P=%d", f.name, thieves, p), func(t *testing.T) {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
+					hammerOf(t, f.new, thieves, items, func(v pair) *pair { return &v }, func(p *pair) pair { return *p })
+				})
+			}
+		}
+	}
+}
+
 func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items int) {
+	id := func(v pair) pair { return v }
+	hammerOf(t, newWorker, thieves, items, id, id)
+}
+
+// hammerOf is the hammer on items of type T, made from and read as pairs.
+func hammerOf[T any](t *testing.T, newWorker func() *deque.Worker[T], thieves, items int, mk func(pair) T, get func(T) pair) {
 	w := newWorker()
 	s := w.Stealer()
 	l := newLedger(items)
-	take := l.take
+	take := func(v T) { l.take(get(v)) }
 	var done atomic.Bool
 	var wg sync.WaitGroup
 	for i := range thieves {
@@ -95,7 +124,8 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
 			dst := newWorker()
 			last := int64(-1) // the newest item this thief took from the source by a claim
-			check := func(v pair) {
+			check := func(x T) {
+				v := get(x)
 				if int64(v.a) <= last {
 					l.fail(fmt.Sprintf("thief %d stole %d after %d: not oldest first", i, v.a, last))
 				}
@@ -105,7 +135,7 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 				var st deque.Status
 				switch rng.IntN(3) {
 				case 0:
-					var v pair
+					var v T
 					v, st = s.Steal()
 					if st == deque.Success {
 						check(v)
@@ -114,7 +144,7 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 				case 1:
 					st = s.StealBatch(dst)
 				default:
-					var v pair
+					var v T
 					v, st = s.StealBatchAndPop(dst)
 					if st == deque.Success {
 						check(v)
@@ -123,7 +153,7 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 				}
 				// Drain the batch; its items are newer than last (a
 				// batch takes the oldest, in order).
-				popEach(dst, func(v pair) {
+				popEach(dst, func(v T) {
 					check(v)
 					take(v)
 				})
@@ -140,7 +170,7 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 	for i := 0; i < items; {
 		burst := 1 + rng.IntN(300)
 		for ; burst > 0 && i < items; burst-- {
-			w.Push(pair{uint64(i), uint64(i)})
+			w.Push(mk(pair{uint64(i), uint64(i)}))
 			i++
 		}
 		for pops := rng.IntN(300); pops > 0; pops-- {

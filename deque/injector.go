@@ -43,32 +43,30 @@ type block[T any] struct {
 }
 
 // Injector is an unbounded multi-producer multi-consumer FIFO queue, the
-// global entry point of a work-stealing scheduler: any goroutine pushes
-// tasks, and workers steal them, one at a time or in batches into their
-// own Worker.
+// entry point of a work-stealing scheduler: any goroutine pushes tasks, and
+// workers steal them, one at a time ([Injector.Steal]) or in batches into
+// their own [Worker] ([Injector.StealBatch], [Injector.StealBatchAndPop]).
 //
-// It is crossbeam-deque's Injector (crossbeam-deque 0.8, src/deque.rs; the
-// block list of crossbeam's SegQueue): a linked list of blocks of 63 slots,
-// a head index and block claimed by stealers with a CAS, a tail index and
-// block claimed by pushers with a CAS. A batch steal reserves its
-// whole range of slots with that one CAS on the head index. Blocks are
-// recycled through an epoch.Pool instead of being freed by the last reader:
-// every operation pins the package's collector for its span, and a block is
-// put back (by the stealer that claimed its last slot, after moving the head
-// to the next block) only once every goroutine that could still read or
-// write one of its slots has unpinned.
+// Choose it for work that arrives from outside the workers, beside one
+// Worker per worker goroutine. It does not block and has no Close: a
+// consumer that finds it [Empty] must look elsewhere or park by its own
+// means. For a plain producer-consumer queue use the queue package.
 //
 // Progress: Push is lock-free except that it waits while another pusher
 // links the next block; a steal may wait for the pusher that reserved its
 // slot to finish writing it (a few instructions, unless that goroutine is
-// descheduled), as in crossbeam-deque.
-//
-// The zero Injector is not usable: call NewInjector. An Injector must not
-// be copied after first use; all its methods are safe for concurrent use.
+// descheduled), as in crossbeam-deque. In steady state nothing allocates:
+// blocks are recycled.
 //
 // Memory model: a Push of v synchronizes before the steal that returns v
 // (or moves v into a Worker). Pushes by one goroutine are stolen in the
-// order pushed; an Empty or Retry steal orders nothing.
+// order pushed; an [Empty] or [Retry] steal orders nothing. A stolen value
+// is not kept alive by the Injector.
+//
+// All methods are safe for concurrent use. A batch steal panics if its
+// destination is nil or not made by [NewLIFO] or [NewFIFO]. The zero
+// Injector is not usable (every method panics): call [NewInjector]. An
+// Injector must not be copied after first use.
 type Injector[T any] struct {
 	_ noCopy
 	_ atomicx.Pad
@@ -91,6 +89,17 @@ type Injector[T any] struct {
 	pool      *epoch.Pool[block[T]] // immutable; spare blocks
 }
 
+// The Injector is crossbeam-deque's (crossbeam-deque 0.8, src/deque.rs;
+// the block list of crossbeam's SegQueue): a linked list of blocks of 63
+// slots, a head index and block claimed by stealers with a CAS, a tail
+// index and block claimed by pushers with a CAS. A batch steal reserves its
+// whole range of slots with that one CAS on the head index. Blocks are
+// recycled through an epoch.Pool instead of being freed by the last reader:
+// every operation pins the package's collector for its span, and a block is
+// put back (by the stealer that claimed its last slot, after moving the
+// head to the next block) only once every goroutine that could still read
+// or write one of its slots has unpinned.
+
 // NewInjector returns an empty Injector.
 func NewInjector[T any]() *Injector[T] {
 	q := &Injector[T]{
@@ -101,6 +110,13 @@ func NewInjector[T any]() *Injector[T] {
 	q.headBlock.Store(b)
 	q.tailBlock.Store(b)
 	return q
+}
+
+// check panics on a zero Injector.
+func (q *Injector[T]) check() {
+	if q.pool == nil {
+		panic("deque: use NewInjector to create an Injector (the zero Injector is not usable)")
+	}
 }
 
 // newBlock returns an unlinked block; a recycled one keeps stale stamps
@@ -114,6 +130,7 @@ func (q *Injector[T]) newBlock() *block[T] {
 // Push adds v at the tail. It is safe for concurrent use and never fails;
 // the Injector grows by linking blocks.
 func (q *Injector[T]) Push(v T) {
+	q.check()
 	g := collector.Pin()
 	var next *block[T] // allocated ahead when we may take a block's last slot
 	var bo atomicx.Backoff
@@ -165,6 +182,7 @@ func (q *Injector[T]) Push(v T) {
 // the Injector was observed empty, or Retry if it lost a race with another
 // stealer. It is safe for concurrent use.
 func (q *Injector[T]) Steal() (v T, st Status) {
+	q.check()
 	g := collector.Pin()
 	head, b, off := q.loadHead()
 	newHead := head + 1<<shift
@@ -223,8 +241,12 @@ func (q *Injector[T]) StealBatchAndPop(dst *Worker[T]) (T, Status) {
 }
 
 func (q *Injector[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
+	q.check()
 	if dst == nil {
 		panic("deque: Injector batch steal into a nil Worker")
+	}
+	if dst.buf == nil {
+		panic(zeroWorker)
 	}
 	g := collector.Pin()
 	head, b, off := q.loadHead()
@@ -282,6 +304,7 @@ func (q *Injector[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 // claimed by a steal. It is safe for concurrent use; under concurrent use
 // the result is a snapshot that may be stale.
 func (q *Injector[T]) Len() int {
+	q.check()
 	for {
 		tail := q.tailIndex.Load()
 		head := q.headIndex.Load()

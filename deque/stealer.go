@@ -1,17 +1,29 @@
 package deque
 
-// Stealer takes the oldest items of a Worker from other goroutines: the
-// thieves' end of a Chase-Lev deque (see Worker for the algorithm and its
-// sources).
+import "github.com/xbeam/xbeam/epoch"
+
+// Stealer is the thieves' end of a [Worker]: other goroutines take the
+// Worker's oldest items through it, one at a time ([Stealer.Steal]) or
+// about half of them at once into a Worker of their own
+// ([Stealer.StealBatch], [Stealer.StealBatchAndPop]). Get it from
+// [Worker.Stealer]; every call returns the same Stealer.
+//
+// Choose a batch steal when the thief will run the items itself: one
+// claim moves up to 32 items, and the thief then pops them without
+// touching the victim again. Choose Steal to take one task at a time.
 //
 // A Stealer is safe for concurrent use by any number of goroutines, and
-// lock-free: a steal fails with Retry only because another operation made
-// progress (took an item, or replaced the buffer). A Stealer must not be
-// copied after first use.
+// lock-free: a steal returns [Retry] only because another operation made
+// progress (took an item, or replaced the buffer); it never waits for the
+// owner. A steal allocates nothing.
 //
 // Memory model: a Push of v synchronizes before the steal that returns v
-// (or that moves v into a destination Worker). A steal that returns Empty
-// or Retry orders nothing.
+// (or that moves v into a destination Worker). A steal that returns
+// [Empty] or [Retry] orders nothing.
+//
+// A batch steal panics if its destination is nil, not made by [NewLIFO] or
+// [NewFIFO], or the Worker it steals from. The zero Stealer is not usable:
+// every method panics on it. A Stealer must not be copied after first use.
 type Stealer[T any] struct {
 	_ noCopy
 	w *Worker[T] // immutable; a Stealer touches only w.shared
@@ -21,7 +33,7 @@ type Stealer[T any] struct {
 // Success, or Empty if the Worker was observed empty, or Retry if it lost a
 // race with the owner or another stealer. Steal is safe for concurrent use.
 func (s *Stealer[T]) Steal() (v T, st Status) {
-	d := &s.w.shared
+	d := s.shared()
 	// Lê et al., figure 1, steal: "t = load(top); fence(seq_cst); b =
 	// load(bottom)". Two sequentially consistent loads keep that order,
 	// and with the owner's SC store of bottom and load of top in take
@@ -32,14 +44,37 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	if int64(b-t) <= 0 {
 		return v, Empty
 	}
+	if d.spec {
+		// Chase-Lev's order (see shared.spec): the slot is read before
+		// the claim, without pinning. The buffer's generation serves as a
+		// sequence lock instead: the recycler bumps it before it clears or
+		// refills a buffer, so an unchanged generation after our read
+		// means the slot still held what it held when we loaded the
+		// buffer, which was current after our load of bottom and so holds
+		// index t (copied into every buffer since its push). The owner
+		// overwrites the slot in place (index t+cap) only after seeing top
+		// past t, and then our CAS fails.
+		a := d.buf.Load()
+		gen := a.gen.Load()
+		if testHookSteal != nil {
+			testHookSteal()
+		}
+		v = a.at(t).val
+		if a.gen.recheck() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+			var zero T
+			return zero, Retry
+		}
+		return v, Success
+	}
 	// Pin before loading the buffer pointer: a buffer we load is not
-	// recycled until we unpin (the CVE-2021-32810 class: reading a slot of
-	// a buffer that was swapped out and reused).
+	// recycled until we unpin (the class of CVE-2021-32810: reading a
+	// slot of a buffer that was swapped out and reused).
 	g := collector.Pin()
 	// The buffer is loaded after bottom (the paper's load of the array
 	// after its fence): index t < b was written before bottom passed it,
 	// into the buffer current then or copied into every later one.
 	a := d.buf.Load()
+	gen := a.gen.Load()
 	if testHookSteal != nil {
 		testHookSteal()
 	}
@@ -53,25 +88,37 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	// Announce the read before claiming (see slot.readers).
 	sl.readers.Add(1)
 	// Claim index t. The buffer check is crossbeam-deque's fix for
-	// CVE-2021-32810 (PR #726): a steal that loaded a buffer the owner has
-	// since replaced gives up instead of trusting its slot; together with
-	// the pin it means we only ever read a slot of a buffer that was
-	// current after our readers increment. An owner write to this slot
-	// (index t+cap) needs an observation of top > t before its readers
-	// check: if that check came before our increment, top passed t before
-	// our CAS, which fails; if after, it sees our count and the owner
-	// moves to another buffer. So no write meets our read.
-	// (TestStealRacingResize.)
+	// CVE-2021-32810: a steal that loaded a buffer the owner has since
+	// replaced gives up instead of trusting its slot; together with the
+	// pin it means we only ever read a slot of a buffer that was current
+	// after our readers increment. An owner write to this slot (index
+	// t+cap) needs an observation of top > t before its readers check: if
+	// that check came before our increment, top passed t before our CAS,
+	// which fails; if after, it sees our count and the owner moves to
+	// another buffer. So no write meets our read. (TestStealRacingResize.)
 	if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
 		sl.readers.Add(-1)
 		g.Unpin()
 		return v, Retry
 	}
 	v = sl.val
+	d.clearTaken(a, sl)
+	a.checkGen(gen)
 	// Done reading: the owner may reuse the slot.
 	sl.readers.Add(-1)
 	g.Unpin()
 	return v, Success
+}
+
+// clearTaken drops the reference a slot of a still holds to the value a
+// thief has just won and read, unless a resize is copying from a (then the
+// owner clears it: see Worker.resize). The thief still holds the slot's
+// readers count, so no owner write or copy meets this write.
+func (d *shared[T]) clearTaken(a *buffer[T], sl *slot[T]) {
+	if d.ptrs && d.copying.Load() != a {
+		var zero T
+		sl.val = zero
+	}
 }
 
 // StealBatch moves about half of the Worker's items, oldest first, into dst,
@@ -101,16 +148,29 @@ func (s *Stealer[T]) StealBatchAndPop(dst *Worker[T]) (T, Status) {
 // Len returns the number of items in the Worker. It is safe for concurrent
 // use; when the Worker is in use the result is a snapshot that may be stale.
 func (s *Stealer[T]) Len() int {
-	d := &s.w.shared
+	d := s.shared()
 	t := d.top.Load()
 	n := int64(d.bottom.Load() - t)
 	return int(max(n, 0))
 }
 
+// shared returns the stealers' part of the Worker, panicking on a zero
+// Stealer.
+func (s *Stealer[T]) shared() *shared[T] {
+	if s.w == nil {
+		panic("deque: use Worker.Stealer to get a Stealer (the zero Stealer is not usable)")
+	}
+	return &s.w.shared
+}
+
 // checkDst panics on a destination that cannot be right.
 func (s *Stealer[T]) checkDst(dst *Worker[T]) {
+	s.shared()
 	if dst == nil {
 		panic("deque: batch steal into a nil Worker")
+	}
+	if dst.buf == nil {
+		panic(zeroWorker)
 	}
 	if dst == s.w {
 		panic("deque: batch steal into the Worker it steals from")
@@ -149,13 +209,49 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		moved++
 	}
 
-	g := collector.Pin()
+	// A speculative steal does not pin: the buffer generation is its
+	// sequence check, as in Steal.
+	var g *epoch.Guard
+	if !d.spec {
+		g = collector.Pin()
+	}
 	a := d.buf.Load()
+	gen := a.gen.Load()
 	if testHookSteal != nil {
 		testHookSteal()
 	}
 	var got uint64
-	if !src.lifo {
+	switch {
+	case d.spec && !src.lifo:
+		// Read the batch, then claim it with one CAS (see shared.spec
+		// and the FIFO case below); on failure the copies in dst's
+		// unpublished slots are dropped.
+		for i := range k {
+			put(i, a.at(t+i).val)
+		}
+		if a.gen.recheck() == gen && d.buf.Load() == a && d.top.CompareAndSwap(t, t+k) {
+			got = k
+		} else {
+			moved = 0
+			var zero T
+			v = zero
+		}
+	case d.spec:
+		// LIFO source, one index at a time as below, each read before
+		// its claim.
+		for got < k {
+			if got > 0 && int64(d.bottom.Load()-t) <= 0 {
+				break
+			}
+			x := a.at(t).val
+			if a.gen.recheck() != gen || d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
+				break
+			}
+			put(got, x)
+			got++
+			t++
+		}
+	case !src.lifo:
 		// FIFO source: its owner also pops at top and bottom only grows,
 		// so [t, t+k) stays in the deque until someone moves top: one CAS
 		// claims the whole batch.
@@ -164,14 +260,17 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 		}
 		if d.buf.Load() == a && d.top.CompareAndSwap(t, t+k) {
 			for i := range k {
-				put(i, a.at(t+i).val)
+				sl := a.at(t + i)
+				put(i, sl.val)
+				d.clearTaken(a, sl)
 			}
+			a.checkGen(gen)
 			got = k
 		}
 		for i := range k {
 			a.at(t + i).readers.Add(-1)
 		}
-	} else {
+	default:
 		// LIFO source: its owner takes from bottom without a CAS, so a
 		// range claim could overlap its pops. Claim one index at a time,
 		// each as a full steal (reload bottom, CAS top), as crossbeam-deque
@@ -190,13 +289,17 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 				break
 			}
 			x := sl.val
+			d.clearTaken(a, sl)
+			a.checkGen(gen)
 			sl.readers.Add(-1)
 			put(got, x)
 			got++
 			t++
 		}
 	}
-	g.Unpin()
+	if g != nil {
+		g.Unpin()
+	}
 	if got == 0 {
 		return v, Retry
 	}

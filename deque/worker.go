@@ -1,73 +1,88 @@
 package deque
 
-import "github.com/xbeam/xbeam/atomicx"
+import (
+	"reflect"
 
-// Worker is the owner's end of a work-stealing deque: its owner pushes and
-// pops at one end, while any number of Stealers take the oldest items from
-// the other. A FIFO Worker (NewFIFO) pops in push order, a LIFO Worker
-// (NewLIFO) pops the newest item first; stealers always take the oldest.
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/race"
+	"github.com/xbeam/xbeam/internal/typeinfo"
+)
+
+// Worker is the owner's end of a work-stealing deque. One goroutine, the
+// owner, pushes and pops at one end; any number of other goroutines take
+// the oldest items from the other end through the Worker's [Stealer].
 //
-// The algorithm is Chase and Lev, "Dynamic Circular Work-Stealing Deque"
-// (SPAA 2005): a growable ring indexed by two unbounded counters, top
-// (claimed by stealers with a CAS) and bottom (written by the owner only),
-// with the memory orderings of Lê, Pop, Cohen and Zappa Nardelli, "Correct
-// and Efficient Work-Stealing for Weak Memory Models" (PPoPP 2013, figure 1
-// for LIFO). Go's atomics are sequentially consistent, which is at least
-// what each of the paper's fences asks for; the comment at each atomic says
-// which fence it stands for. The FIFO owner pops at the stealers' end with
-// an atomic add, as crossbeam-deque's FIFO flavour does.
+// Choose a Worker for the per-goroutine task queue of a scheduler whose
+// tasks spawn more tasks: [NewLIFO] pops the newest item first (depth-first,
+// cache-warm), [NewFIFO] the oldest (fair). For work submitted from outside
+// the workers use an [Injector]; for a plain producer-consumer hand-off, a
+// channel or the queue package.
 //
-// Two departures from the paper, both to keep every access race-free in Go
-// (the race detector runs silent, without suppressions) and every buffer
-// recyclable:
-//
-//   - A stealer claims an index first (CAS on top) and reads the slot only
-//     afterwards, instead of reading speculatively and discarding the value
-//     when the CAS fails. Reading after the claim means the owner must not
-//     overwrite a slot whose previous value a thief has claimed but not yet
-//     read, so each slot counts its readers (see slot.readers): a stealer
-//     increments the count before its claim and decrements it after its
-//     read; the owner checks the count before it writes, and if it is not
-//     zero it moves the items to a fresh buffer instead of waiting. The
-//     owner's fast path pays one plain load for this.
-//   - Buffers replaced by growth, shrinkage or such a move are recycled
-//     through an epoch.Pool. A stealer pins the package's epoch collector
-//     before it loads the buffer pointer and unpins after its read, so a
-//     buffer it loaded is never handed out again while it may still read
-//     it. This, with the check that the buffer did not change under the
-//     claim (see Stealer.Steal), closes the race behind crossbeam-deque's
-//     CVE-2021-32810 (a steal racing a buffer swap returned a task twice).
-//
-// Invariants, with t = top and b = bottom: t <= b except inside the owner's
-// Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
-// current buffer; the owner is the only writer of b, of the buffer pointer
-// and of every slot value; t only grows, except that a FIFO owner's Pop of
-// an empty deque adds one to t and takes it back (harmless: see popFIFO).
-//
-// A Worker belongs to one goroutine at a time, its owner: Push, Pop, Len and
-// being the destination of a batch steal must only be called by the owner.
-// The owner's Push and Pop never block and allocate nothing in steady state
-// (growth takes buffers from the recycler). A Worker must not be copied
-// after first use. The zero Worker is not usable: make one with NewFIFO or
-// NewLIFO.
+// Operations: [Worker.Push], [Worker.Pop] and [Worker.Len] are owner-only,
+// as is passing the Worker as the destination of a batch steal. They are
+// wait-free: no loops, never waiting for a thief, at most one claim by
+// compare-and-swap or atomic add per call. The buffer grows when full and
+// shrinks when a quarter full, amortized O(1), taking buffers from a
+// recycler, so a Worker in steady state allocates nothing.
 //
 // Memory model: a Push of v synchronizes before the Pop or steal that
-// returns v; a batch steal that moves v into a Worker synchronizes before the
-// Pop or steal that takes v from there. An empty Pop or an Empty or Retry
-// steal orders nothing.
+// returns v; a batch steal that moves v into a Worker synchronizes before
+// the Pop or steal that takes v from there. An empty Pop orders nothing.
+//
+// A value leaves the Worker's memory when it is popped or stolen, so the
+// Worker does not keep it alive (but for one that a thief takes while the
+// owner is copying it to a new buffer, which a spare buffer may hold until
+// reused). A Worker must not be copied after first use. The zero Worker is
+// not usable: every method panics on it.
 type Worker[T any] struct {
 	_ noCopy
 
 	// Owner-private: read and written by the owner only.
 	buf      *buffer[T]  // == shared.buf.Load(); the owner is its only writer
 	bottom   uint64      // == shared.bottom.Load(); the owner is its only writer
-	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for popFIFO's own undo)
+	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
 	lifo     bool        // immutable
 	stealer  *Stealer[T] // immutable; the one Stealer handed out
 	rec      recycler[T]
 
 	shared shared[T]
 }
+
+// The algorithm is Chase and Lev, "Dynamic Circular Work-Stealing Deque"
+// (SPAA 2005): a growable ring indexed by two unbounded counters, top
+// (claimed by stealers with a CAS) and bottom (written by the owner only),
+// with the orderings of Lê, Pop, Cohen and Zappa Nardelli, "Correct and
+// Efficient Work-Stealing for Weak Memory Models" (PPoPP 2013, figure 1).
+// The comment at each atomic says which of the paper's fences it stands
+// for. The FIFO owner pops at the stealers' end with an atomic add, as
+// crossbeam-deque's FIFO flavour does.
+//
+// Go adds two concerns to the paper: the race detector must stay silent
+// (without suppressions), and a value with pointers must be cleared from
+// every slot it leaves. So steals take one of two paths (shared.spec):
+//
+//   - For pointer-free items outside race builds, the paper's own: read
+//     the slot, then claim the index (CAS on top), without pinning; the
+//     buffer generation detects a recycled buffer.
+//   - Otherwise a stealer claims the index before it reads the slot, and
+//     clears it after; the owner must then not overwrite a slot that a
+//     thief has claimed but not yet read, which slot.readers tracks, and a
+//     stealer pins the epoch collector so that its buffer is not recycled
+//     under it.
+//
+// Either way a stealer re-checks the buffer pointer before its claim. This
+// closes the race of crossbeam-deque's CVE-2021-32810 advisory
+// (GHSA-pqqp-xmhj-wgcw: a steal racing a buffer swap returned a task
+// twice).
+//
+// Invariants, with t = top and b = bottom: t <= b except inside the owner's
+// Pop; the items are the indexes [t, b); index i lives in slot i&mask of the
+// current buffer; the owner is the only writer of b and of the buffer
+// pointer; t only grows, except that a FIFO owner's Pop of an empty deque
+// adds one to t and takes it back (harmless: see undoFIFO).
+//
+// docs/deque-design.md counts the locked instructions of each operation
+// beside crossbeam-deque's.
 
 // shared is the part of a deque that stealers touch. Both hot words sit on
 // lines of their own.
@@ -84,7 +99,26 @@ type shared[T any] struct {
 	// buf is the current buffer. Written by the owner (resize); loaded by
 	// stealers, pinned.
 	buf atomicx.Pointer[buffer[T]]
-	_   atomicx.Pad
+	// copying is the buffer a resize is copying from, nil outside a
+	// resize: a thief that wins an index of that buffer leaves the value
+	// for the owner to clear, since the owner may be reading it. Written
+	// by the owner, loaded by a thief after its claim (clearTaken).
+	copying atomicx.Pointer[buffer[T]]
+	// ptrs reports whether T holds pointers, so that a slot a value left
+	// must be cleared. Immutable.
+	ptrs bool
+	// spec selects Chase-Lev's steal, which reads the slot before the
+	// claim, over the claim-first steal with readers counts. The read may
+	// race with the owner's write of the slot for the index one lap later,
+	// which the owner does only after observing top past the index: then
+	// the claim fails and the value is dropped unused, as in the paper and
+	// in the Go runtime's runqgrab (runtime/proc.go). It is used only where
+	// such a read is harmless in Go: T holds no pointers, so a torn value
+	// gives the garbage collector nothing to follow, and the binary is not
+	// built with the race detector, which would report the race. Thieves
+	// then never write a slot or a readers count. Immutable.
+	spec bool
+	_    atomicx.Pad
 }
 
 // NewFIFO returns an empty Worker whose owner pops items in the order they
@@ -97,56 +131,75 @@ func NewLIFO[T any]() *Worker[T] { return newWorker[T](true) }
 
 func newWorker[T any](lifo bool) *Worker[T] {
 	w := &Worker[T]{lifo: lifo}
+	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
+	w.shared.spec = !race.Enabled && !w.shared.ptrs
+	w.rec.direct = w.shared.spec
 	w.buf = w.rec.get(minCap)
 	w.shared.buf.Store(w.buf)
 	w.stealer = &Stealer[T]{w: w}
 	return w
 }
 
+const zeroWorker = "deque: use NewLIFO or NewFIFO to create a Worker (the zero Worker is not usable)"
+
 // Stealer returns a handle from which other goroutines steal the oldest
 // items of w. Every call returns the same Stealer; it is safe for concurrent
 // use by any number of goroutines. Stealer may be called by any goroutine.
-func (w *Worker[T]) Stealer() *Stealer[T] { return w.stealer }
+func (w *Worker[T]) Stealer() *Stealer[T] {
+	if w.stealer == nil {
+		panic(zeroWorker)
+	}
+	return w.stealer
+}
 
 // Len returns the number of items in w. It must only be called by the owner;
 // it is exact unless stealers are taking items at the same time.
 func (w *Worker[T]) Len() int {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
 	n := int64(w.bottom - w.shared.top.Load())
 	return int(max(n, 0))
 }
 
 // IsLIFO reports whether w's owner pops the newest item first (NewLIFO).
-func (w *Worker[T]) IsLIFO() bool { return w.lifo }
+func (w *Worker[T]) IsLIFO() bool {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
+	return w.lifo
+}
 
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	b := w.bottom
-	a := w.buf
-	if a == nil {
-		panic("deque: Push on a Worker not made by NewFIFO or NewLIFO")
-	}
-	s := a.at(b)
+	a, b := w.buf, w.bottom
 	// Fast path: room by the cached top (b-topCache < cap, so the slot's
 	// previous index b-cap is below top: consumed), and no thief reading
 	// the slot. The readers load comes after the observation of top (in
 	// program order, hence in the total order of SC atomics): a thief that
 	// claimed b-cap incremented readers before its claim, which preceded
 	// that observation, so the load sees it unless the thief is done.
-	if b-w.topCache > a.mask || s.readers.Load() != 0 {
+	if a == nil || b-w.topCache > a.mask || a.at(b).readers.Load() != 0 {
 		w.pushSlow(v)
 		return
 	}
-	s.val = v
+	a.at(b).val = v
 	w.bottom = b + 1
-	// Publish the item. This store is the paper's release (push's fence
-	// before storing bottom): a thief that loads b+1 sees val.
+	// Publish the item: the paper's release store of bottom in push. A
+	// thief that loads b+1 sees val. Release would suffice, but Go's only
+	// inlinable atomic store is sequentially consistent (an XCHG on
+	// amd64); an assembly release store is a call, no cheaper than the
+	// XCHG in the owner's push-pop pair.
 	w.shared.bottom.Store(b + 1)
 }
 
 // pushSlow refreshes top; grows the buffer if it is full, or moves to a
 // fresh buffer of the same size if a thief may still read the target slot.
 func (w *Worker[T]) pushSlow(v T) {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
 	b := w.bottom
 	a := w.buf
 	t := w.shared.top.Load()
@@ -169,37 +222,27 @@ func (w *Worker[T]) pushSlow(v T) {
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
 // for a FIFO one. It reports false if w is empty. It must only be called by
 // the owner. It never blocks; the buffer shrinks when a quarter full.
-func (w *Worker[T]) Pop() (T, bool) {
-	if w.bottom == w.topCache {
+func (w *Worker[T]) Pop() (v T, ok bool) {
+	b := w.bottom
+	if b == w.topCache {
 		// topCache <= top <= bottom: empty without touching shared state.
-		var zero T
-		return zero, false
+		return w.popEmpty()
 	}
+	// The two common cases of a scheduler's owner are handled here, the
+	// rest in popLIFO and undoFIFO: one call per Pop.
 	if w.lifo {
-		return w.popLIFO()
-	}
-	return w.popFIFO()
-}
-
-// popLIFO is the take of Chase-Lev (Lê et al., figure 1), with a shortcut
-// for a single item.
-func (w *Worker[T]) popLIFO() (v T, ok bool) {
-	b := w.bottom - 1 // the newest index
-	t := w.shared.top.Load()
-	if int64(b-t) < 0 {
-		w.topCache = t // top == bottom: empty
-		return v, false
-	}
-	if b == t {
-		// Exactly one item. Take it as a thief would, with a CAS of top
-		// from t, leaving bottom alone: whoever wins owns index t, and
-		// either way top ends at t+1 == bottom, empty. This saves the
-		// take's store to bottom and its restore (two sequentially
-		// consistent stores) in the case an owner that pushes and pops in
-		// turn always hits. The race with the thieves for this item is the
-		// one TestPopStealLastItem replays.
+		if b-1 != w.shared.top.Load() {
+			return w.popLIFO()
+		}
+		// Exactly one item (b-1 == top). Take it as a thief would, with a
+		// CAS of top, leaving bottom alone: whoever wins owns the index,
+		// and either way top ends at bottom, empty. This saves the take's
+		// store to bottom and its restore (two sequentially consistent
+		// stores) in the case an owner that pushes and pops in turn
+		// always hits. TestPopStealLastItem replays the race.
+		t := b - 1
 		ok = w.shared.top.CompareAndSwap(t, t+1)
-		w.topCache = t + 1
+		w.topCache = b
 		if ok {
 			s := w.buf.at(t)
 			v = s.val
@@ -207,6 +250,56 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 			s.val = zero // we own index t; a thief whose claim failed never reads
 		}
 		return v, ok
+	}
+	// FIFO: claim index t at the stealers' end with an atomic add, as
+	// crossbeam-deque's FIFO flavour does: it cannot fail, and any stealer
+	// that loaded t fails its CAS. Sequentially consistent, like the
+	// stealers' CAS, so the claims of index t are totally ordered.
+	t := w.shared.top.Add(1) - 1
+	if int64(b-t) <= 0 {
+		return w.undoFIFO(t)
+	}
+	a := w.buf
+	s := a.at(t)
+	v = s.val
+	var zero T
+	s.val = zero // we own index t
+	w.topCache = t + 1
+	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
+		w.resize(a.capacity() / 2)
+	}
+	return v, true
+}
+
+// popEmpty is Pop of a Worker whose cached top equals bottom.
+func (w *Worker[T]) popEmpty() (v T, ok bool) {
+	if w.buf == nil {
+		panic(zeroWorker)
+	}
+	return v, false
+}
+
+// undoFIFO takes back a FIFO Pop's claim of index t, which was at or past
+// bottom: stealers emptied the deque. No one else moved top meanwhile: a
+// stealer that loads t+1 > bottom sees an empty deque and does not CAS, and
+// any CAS expecting t fails. A stealer that loaded the passing t+1 and,
+// after we push again, a bottom above it, claims index t+1 only if its CAS
+// finds top at t+1 again, that is, after index t was taken: a claim that is
+// valid then, and it reads the slot only after it.
+func (w *Worker[T]) undoFIFO(t uint64) (v T, ok bool) {
+	w.shared.top.Store(t)
+	w.topCache = t
+	return v, false
+}
+
+// popLIFO is the take of Chase-Lev (Lê et al., figure 1) when the owner's
+// Pop did not see exactly one item.
+func (w *Worker[T]) popLIFO() (v T, ok bool) {
+	b := w.bottom - 1 // the newest index
+	t := w.shared.top.Load()
+	if int64(b-t) < 0 {
+		w.topCache = t // top == bottom: empty
+		return v, false
 	}
 	// Reserve index b before looking at top again. This store and the
 	// load of top below are the paper's "store bottom; fence(seq_cst);
@@ -258,38 +351,6 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 	return v, ok
 }
 
-// popFIFO takes the oldest item, at the stealers' end, as crossbeam-deque's
-// FIFO flavour does.
-func (w *Worker[T]) popFIFO() (v T, ok bool) {
-	b := w.bottom
-	// Claim index t with an atomic add: it cannot fail, and any stealer
-	// that loaded t fails its CAS. Sequentially consistent, like the
-	// stealers' CAS, so the claims of index t are totally ordered.
-	t := w.shared.top.Add(1) - 1
-	if int64(b-t) <= 0 {
-		// Nothing at t (stealers emptied the deque): undo. No one else
-		// moved top meanwhile: a stealer that loads t+1 > bottom sees an
-		// empty deque and does not CAS, and any CAS expecting t fails. A
-		// stealer that loaded the passing t+1 and, after we push again,
-		// a bottom above it, claims index t+1 only if its CAS finds top
-		// at t+1 again, that is, after index t was taken: a claim that
-		// is valid then, and it reads the slot only after it.
-		w.shared.top.Store(t)
-		w.topCache = t
-		return v, false
-	}
-	a := w.buf
-	s := a.at(t)
-	v = s.val
-	var zero T
-	s.val = zero // we own index t
-	w.topCache = t + 1
-	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
-		w.resize(a.capacity() / 2)
-	}
-	return v, true
-}
-
 // reserve makes room for n more items starting at w.bottom, with no thief
 // reading any of their slots, for a batch steal into w. Owner only.
 func (w *Worker[T]) reserve(n uint64) *buffer[T] {
@@ -333,21 +394,67 @@ func (w *Worker[T]) publishBatch(a *buffer[T], db, n uint64) {
 
 // resize moves the items [top, bottom) to a buffer of the given capacity,
 // publishes it and retires the old one. Owner only.
+//
+// For a T with pointers it also leaves no stale reference behind. Thieves
+// clear the slots they win (clearTaken), but not in a buffer being copied
+// from: there the owner's copy may read the slot, so the owner clears
+// instead. The copy skips a slot whose index a thief has claimed while it
+// may still hold the slot (readers != 0, top > i); it reads a slot with
+// readers == 0 after announcing copying, so a thief that wins it later sees
+// copying and does not write it. Indexes claimed during the copy are
+// cleared from the new buffer before it is published, and those claimed
+// on old after that once it is; then every old slot no thief holds is
+// cleared (a thief that loads the buffer after that fails its buffer check
+// before claiming). A value remains only where a thief won an index of old
+// while both the copy ran and the old buffer was being cleared; it goes
+// when the recycler hands that buffer out again.
 func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 	old := w.buf
 	a := w.rec.get(capacity)
 	b := w.bottom
-	t := w.shared.top.Load()
-	// Stealers may claim indexes at top while we copy; copying a value
-	// that was just stolen is harmless (its index is below top forever).
-	// Reading old's slots races with nothing: only the owner writes them.
+	d := &w.shared
+	if d.ptrs {
+		d.copying.Store(old)
+	}
+	t := d.top.Load()
 	for i := t; int64(b-i) > 0; i++ {
-		a.at(i).val = old.at(i).val
+		s := old.at(i)
+		if d.ptrs && s.readers.Load() != 0 && int64(d.top.Load()-i) > 0 {
+			continue // claimed, and its thief may be clearing it
+		}
+		// Without pointers thieves never write val: a copy of a value
+		// just stolen is harmless, its index is below top forever.
+		a.at(i).val = s.val
+	}
+	t2 := t
+	if d.ptrs {
+		// Indexes claimed during the copy: nobody reads them from a.
+		var zero T
+		for t2 = d.top.Load(); int64(t2-t) > 0 && int64(b-t) > 0; t++ {
+			a.at(t).val = zero
+		}
 	}
 	w.buf = a
 	// Publish the new buffer: a thief that loads it sees the copies. No
 	// thief that pins after this store can load old.
-	w.shared.buf.Store(a)
+	d.buf.Store(a)
+	if d.ptrs {
+		d.copying.Store(nil)
+		var zero T
+		for i := range old.slots {
+			if s := &old.slots[i]; s.readers.Load() == 0 {
+				s.val = zero
+			}
+		}
+		// Indexes claimed on old since t2 left their copies in a; a
+		// thief that claimed one on a holds its readers until it has
+		// read and cleared it.
+		for i, t3 := t2, d.top.Load(); int64(t3-i) > 0 && int64(b-i) > 0; i++ {
+			if s := a.at(i); s.readers.Load() == 0 {
+				s.val = zero
+			}
+		}
+	}
 	if testHookRetire != nil {
 		testHookRetire(old)
 	}
