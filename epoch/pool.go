@@ -1,6 +1,10 @@
 package epoch
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/xbeam/xbeam/internal/poolopt"
+)
 
 // defaultPoolLimit is the number of objects a Pool keeps by default.
 const defaultPoolLimit = 1024
@@ -24,6 +28,9 @@ const defaultPoolLimit = 1024
 // Under the race detector, Get rewrites the whole object it recycles (with
 // its own value): a reader that still used it, because of a retirement bug
 // in the caller or here, then races with that write and -race reports it.
+// (This module's queues, whose readers may load a recycled segment's
+// validation word without pinning, turn that check off for their pools and
+// check their segments themselves.)
 //
 // Use [NewPool]: on the zero Pool every method panics, naming NewPool. A
 // Pool must not be copied. Get, Put and SetLimit are safe for concurrent use.
@@ -44,6 +51,19 @@ type Pool[T any] struct {
 	head  int
 	n     int
 	limit int
+
+	// unpinnedLoads is set once, before first use, by internal/poolopt's
+	// UnpinnedLoads: Get does not rewrite recycled objects under -race.
+	unpinnedLoads bool
+}
+
+// unpinnedLoader is the option internal/poolopt sets on a Pool of any T.
+type unpinnedLoader interface{ setUnpinnedLoads() }
+
+func (p *Pool[T]) setUnpinnedLoads() { p.unpinnedLoads = true }
+
+func init() {
+	poolopt.UnpinnedLoads = func(pool any) { pool.(unpinnedLoader).setUnpinnedLoads() }
 }
 
 // zeroPool is the panic of every method of a Pool that NewPool did not make.
@@ -123,7 +143,9 @@ func (p *Pool[T]) Get() *T {
 		if p.n > 0 && p.ring[p.head].tag+expiry <= p.c.global.Load() {
 			x := p.popHead()
 			p.mu.Unlock()
-			markReused(x)
+			if !p.unpinnedLoads {
+				markReused(x)
+			}
 			return x
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/epoch"
+	"github.com/xbeam/xbeam/internal/poolopt"
 )
 
 // segShift fixes the segment size: segSize = 1<<segShift slots. Index i of an
@@ -170,6 +171,9 @@ func (r *segRecycler[T]) init() {
 		return s
 	})
 	r.pool.SetLimit(int(segPoolLimit[T]()))
+	// Unpinned fast paths load live of a segment that may be recycled
+	// (see segment.live); segCheck catches premature reuse instead.
+	poolopt.UnpinnedLoads(r.pool)
 }
 
 // pin pins the calling goroutine; the caller must Unpin the guard.
