@@ -63,17 +63,14 @@ func CheckBlockingQueueLinearizable(t testing.TB, newQueue func() BlockingQueue,
 	o := opts.defaults()
 	c := &linChecker{model: queueLinModel(o.Capacity), opts: o, name: "CheckBlockingQueueLinearizable"}
 	r := newRand(o.Seed, 4<<40)
+	var prepare func([]porcupine.Operation)
+	if o.RelaxedFull {
+		prepare = addFullSlack
+	}
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
 		sc := blockingScenario(newQueue(), r, o)
-		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(sc) })
-		if o.RelaxedFull {
-			addFullSlack(hist)
-		}
-		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d, capacity %d", procs, o.Capacity)); msg != "" {
-			t.Fatal(msg)
-		}
+		c.runHistory(t, r, procs, sc, prepare, fmt.Sprintf("capacity %d", o.Capacity))
 	}
 	t.Logf("stress: CheckBlockingQueueLinearizable: %s linearizable", c.summary())
 }
@@ -167,7 +164,7 @@ func blockingScenario(q BlockingQueue, r *rand.Rand, o Options) (sc scenario) {
 					rec.ret(call, qIn{op: k}, qOut{})
 				}
 				cancel()
-				jitter(jit[i])
+				rec.between(jit[i])
 			}
 		})
 	}

@@ -365,11 +365,12 @@ func hammerDeque(newDeque func() Deque, flavor Flavor, thieves, popPct int, o Op
 	total := o.Items
 	ta := newTally(1, total)
 	vs := &violations{}
+	abort := &vs.stop
 	var (
 		bar              barrier
 		wg               sync.WaitGroup
 		progress, taken  atomic.Int64
-		ownerDone, abort atomic.Bool
+		ownerDone        atomic.Bool
 	)
 	wg.Add(1)
 	go func() {
@@ -459,7 +460,7 @@ func hammerDeque(newDeque func() Deque, flavor Flavor, thieves, popPct int, o Op
 			}
 		}()
 	}
-	watchdog(&wg, &progress, &abort, vs, func() string {
+	watchdog(&wg, &progress, vs, o.Stall, func() string {
 		return fmt.Sprintf("%d of %d items taken", taken.Load(), total)
 	})
 	if abort.Load() {

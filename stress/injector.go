@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/anishathalye/porcupine"
 )
 
 // Injector is the view of a global work-stealing FIFO (xbeam's
@@ -133,12 +132,12 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 	total := int64(per * producers)
 	ta := newTally(producers, per)
 	vs := &violations{}
+	abort := &vs.stop
 	var (
 		bar             barrier
 		wg              sync.WaitGroup
 		progress, taken atomic.Int64
 		producing       atomic.Int32
-		abort           atomic.Bool
 	)
 	producing.Store(int32(producers))
 	for p := range producers {
@@ -185,7 +184,7 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 			}
 		}()
 	}
-	watchdog(&wg, &progress, &abort, vs, func() string {
+	watchdog(&wg, &progress, vs, o.Stall, func() string {
 		return fmt.Sprintf("%d of %d items taken", taken.Load(), total)
 	})
 	if abort.Load() {
@@ -219,11 +218,7 @@ func CheckInjectorLinearizable(t testing.TB, newInjector func() Injector, newWor
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
 		sc := injectorScenario(newInjector(), newWorker, r)
-		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(sc) })
-		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d", procs)); msg != "" {
-			t.Fatal(msg)
-		}
+		c.runHistory(t, r, procs, sc, nil, "injector")
 	}
 	t.Logf("stress: CheckInjectorLinearizable: %s linearizable", c.summary())
 }
@@ -253,7 +248,7 @@ func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (sc sc
 				call := rec.call()
 				inj.Push(v)
 				rec.ret(call, dIn{op: dPush, v: v}, dOut{})
-				jitter(jit[i])
+				rec.between(jit[i])
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package stress
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,10 +80,15 @@ func hammerValue(producer, seq int) uint64 {
 	return uint64(producer+1)<<valueShift | uint64(seq+1)
 }
 
-// violations collects the first few problems found by concurrent workers.
+// violations collects the problems found by concurrent workers. The first
+// one stops the round (stop is set), since a round that has gone wrong can
+// only waste time: a queue that duplicated an item lets the consumers stop
+// early and leaves the producers waiting on a full queue.
 type violations struct {
+	stop  atomic.Bool
 	mu    sync.Mutex
 	n     int
+	cause string // a stall, printed before the violations that led to it
 	first []string
 }
 
@@ -92,6 +99,17 @@ func (v *violations) add(format string, args ...any) {
 	if len(v.first) < 10 {
 		v.first = append(v.first, fmt.Sprintf(format, args...))
 	}
+	v.stop.Store(true)
+}
+
+// stalled records that the round made no progress; msg goes first in the
+// report, followed by the goroutines' stacks.
+func (v *violations) stalled(msg string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.n++
+	v.cause = msg
+	v.stop.Store(true)
 }
 
 func (v *violations) err() error {
@@ -100,7 +118,18 @@ func (v *violations) err() error {
 	if v.n == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d violation(s):\n  %s", v.n, strings.Join(v.first, "\n  "))
+	var b strings.Builder
+	if v.cause != "" {
+		fmt.Fprintf(&b, "%s\n", v.cause)
+	}
+	fmt.Fprintf(&b, "%d violation(s)", v.n)
+	if len(v.first) > 0 {
+		fmt.Fprintf(&b, ":\n  %s", strings.Join(v.first, "\n  "))
+		if v.n > len(v.first) {
+			fmt.Fprintf(&b, "\n  ... and %d more", v.n-len(v.first))
+		}
+	}
+	return errors.New(b.String())
 }
 
 // tally counts how often each hammer value was taken.
@@ -143,18 +172,22 @@ func (ta *tally) check(vs *violations) {
 	}
 }
 
-// stallLimit is how long a hammer round may go without any push or pop
-// before it is reported as stuck.
-const stallLimit = time.Minute
-
-// watchdog waits for wg; if progress stops changing for stallLimit it sets
-// abort, records a violation and keeps waiting for the workers to give up.
-func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, abort *atomic.Bool, vs *violations, what func() string) {
+// watchdog waits for wg. If progress stops changing for stall it records
+// "no progress" as the cause of the failure, with every goroutine's stack,
+// sets vs.stop and gives the workers a moment to notice; a worker stuck
+// inside the structure never returns, so it does not wait for them longer.
+// It returns early, without waiting, once a violation has stopped the
+// round and the workers have had that moment.
+func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, vs *violations, stall time.Duration, what func() string) {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	tick := time.NewTicker(250 * time.Millisecond)
+	tick := time.NewTicker(stallTick(stall))
 	defer tick.Stop()
 	last, lastChange := progress.Load(), time.Now()
+	var (
+		stoppedAt time.Time
+		stuck     bool
+	)
 	for {
 		select {
 		case <-done:
@@ -162,12 +195,41 @@ func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, abort *atomic.Bool, vs
 		case now := <-tick.C:
 			if p := progress.Load(); p != last {
 				last, lastChange = p, now
-			} else if !abort.Load() && now.Sub(lastChange) > stallLimit {
-				vs.add("no progress for %v (%s): stuck", stallLimit, what())
-				abort.Store(true)
+			} else if !stuck && now.Sub(lastChange) > stall {
+				stuck = true
+				vs.stalled(fmt.Sprintf("no progress for %v (%s): stuck; goroutines:\n%s",
+					stall, what(), goroutineDump()))
+			}
+			if vs.stop.Load() {
+				if stoppedAt.IsZero() {
+					stoppedAt = now
+				} else if now.Sub(stoppedAt) > stall {
+					// Workers that never see stop are stuck inside the
+					// structure; report them rather than wait forever.
+					if !stuck {
+						vs.stalled(fmt.Sprintf("workers still running %v after a violation stopped the round (%s); goroutines:\n%s",
+							stall, what(), goroutineDump()))
+					}
+					return
+				}
 			}
 		}
 	}
+}
+
+// stallTick is how often a watchdog samples progress.
+func stallTick(stall time.Duration) time.Duration {
+	return min(max(stall/20, time.Millisecond), 250*time.Millisecond)
+}
+
+// goroutineDump returns the stacks of every goroutine, as a panic with
+// GOTRACEBACK=all would print them.
+func goroutineDump() string {
+	var b strings.Builder
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 2); err != nil {
+		return "(goroutine dump failed: " + err.Error() + ")"
+	}
+	return b.String()
 }
 
 // barrier releases n goroutines at once.
@@ -198,12 +260,12 @@ func hammerQueue(q Queue, producers, consumers int, o Options, round uint64) err
 	total := int64(per * producers)
 	ta := newTally(producers, per)
 	vs := &violations{}
+	abort := &vs.stop
 	var (
 		bar              barrier
 		wg               sync.WaitGroup
 		progress, popped atomic.Int64
 		producing        atomic.Int32
-		abort            atomic.Bool
 		ln, hasLen       = q.(lener)
 		checkLen         = func(string) {}
 	)
@@ -274,7 +336,7 @@ func hammerQueue(q Queue, producers, consumers int, o Options, round uint64) err
 			}
 		}()
 	}
-	watchdog(&wg, &progress, &abort, vs, func() string {
+	watchdog(&wg, &progress, vs, o.Stall, func() string {
 		return fmt.Sprintf("%d of %d items popped; producers still pushing: %d", popped.Load(), total, producing.Load())
 	})
 	if abort.Load() {
