@@ -367,10 +367,10 @@ func hammerDeque(newDeque func() Deque, flavor Flavor, thieves, popPct int, o Op
 	vs := &violations{}
 	abort := &vs.stop
 	var (
-		bar              barrier
-		wg               sync.WaitGroup
-		progress, taken  atomic.Int64
-		ownerDone        atomic.Bool
+		bar             barrier
+		wg              sync.WaitGroup
+		progress, taken atomic.Int64
+		ownerDone       atomic.Bool
 	)
 	wg.Add(1)
 	go func() {

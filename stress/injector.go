@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
 )
 
 // Injector is the view of a global work-stealing FIFO (xbeam's
