@@ -69,8 +69,7 @@ func CheckBlockingQueueLinearizable(t testing.TB, newQueue func() BlockingQueue,
 	}
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := blockingScenario(newQueue(), r, o)
-		c.runHistory(t, r, procs, sc, prepare, fmt.Sprintf("capacity %d", o.Capacity))
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return blockingScenario(newQueue(), r, o) }, prepare, fmt.Sprintf("capacity %d", o.Capacity))
 	}
 	t.Logf("stress: CheckBlockingQueueLinearizable: %s linearizable", c.summary())
 }

@@ -43,8 +43,7 @@ func CheckDequeLinearizable(t testing.TB, newDeque func() Deque, flavor Flavor, 
 	r := newRand(o.Seed, 2<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := dequeScenario(newDeque, r)
-		c.runHistory(t, r, procs, sc, nil, fmt.Sprintf("%v deque", flavor))
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return dequeScenario(newDeque, r) }, nil, fmt.Sprintf("%v deque", flavor))
 	}
 	t.Logf("stress: CheckDequeLinearizable: %s linearizable", c.summary())
 }

@@ -216,8 +216,7 @@ func CheckInjectorLinearizable(t testing.TB, newInjector func() Injector, newWor
 	r := newRand(o.Seed, 3<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := injectorScenario(newInjector(), newWorker, r)
-		c.runHistory(t, r, procs, sc, nil, "injector")
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return injectorScenario(newInjector(), newWorker, r) }, nil, "injector")
 	}
 	t.Logf("stress: CheckInjectorLinearizable: %s linearizable", c.summary())
 }

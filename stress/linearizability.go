@@ -62,6 +62,7 @@ type recorder struct {
 	client int
 	ops    []porcupine.Operation
 	run    *clientRun // nil for setup and teardown
+	sink   uint64     // written by spin
 }
 
 // call stamps the invocation of an operation.
@@ -80,10 +81,13 @@ func (r *recorder) ret(call int64, in, out any) {
 func (r *recorder) between(x uint64) {
 	if r.run != nil && r.run.lockstep {
 		r.run.rounds.wait()
-		spin(x >> 8 % 64)
+		// The last client to arrive leaves first and the others see the
+		// release a cache miss later: a random short spin lets either one
+		// start first.
+		r.spin(x >> 8 % 256)
 		return
 	}
-	jitter(x)
+	r.jitter(x)
 }
 
 // scenario is one history to run: setup runs first, alone, as client 0
@@ -107,7 +111,7 @@ type scenario struct {
 //     round), so that the i-th operations of all clients start within
 //     nanoseconds of each other whenever the clients have processors;
 //   - free or lockstep with preemption: a further goroutine stops the world
-//     (runtime.ReadMemStats) once to three times while the clients run.
+//     (runtime.ReadMemStats) one to four times while the clients run.
 //     Stopping the world preempts every running client wherever it is,
 //     often in the middle of an operation, and puts it on the global run
 //     queue, so that other clients run whole operations while it is
@@ -216,9 +220,12 @@ func runClients(sc scenario, s schedule, x uint64, stall time.Duration) ([]porcu
 		go func() {
 			defer wg.Done()
 			bar.wait(parties)
-			var ms runtime.MemStats
-			for k := range 1 + x%3 {
-				spin(x >> (8 + 10*k) % 1024)
+			var (
+				ms   runtime.MemStats
+				self recorder
+			)
+			for k := range 1 + x%4 {
+				self.spin(x >> (2 + 8*k) % 256)
 				if run.running.Load() == 0 {
 					return
 				}
@@ -267,23 +274,22 @@ func init() {
 // jitter delays a client by a random small amount between operations so
 // that different interleavings come up: mostly nothing, sometimes a short
 // spin, sometimes a yield.
-func jitter(x uint64) {
+func (r *recorder) jitter(x uint64) {
 	switch x % 8 {
 	case 0, 1:
 		runtime.Gosched()
 	case 2, 3:
-		spin(x >> 3 % 256)
+		r.spin(x >> 3 % 256)
 	}
 }
 
-// spin busy-waits for about n short steps.
-func spin(n uint64) {
+// spin busy-waits for about n short steps, on memory of its own client so
+// that spinning clients do not slow each other down.
+func (r *recorder) spin(n uint64) {
 	for range n {
-		spinSink.Add(1)
+		r.sink++
 	}
 }
-
-var spinSink atomic.Uint64
 
 // linChecker runs porcupine on histories and reports violations.
 type linChecker struct {
@@ -295,21 +301,47 @@ type linChecker struct {
 	// overlapping counts the checked histories in which operations of two
 	// clients overlapped in time.
 	overlapping int
+	runs        int // runs of scenarios (see maxRuns)
 }
 
-// runHistory runs one scenario under GOMAXPROCS procs and a schedule
-// drawn from r, checks the history and fails t on a violation or a stuck
-// run. prepare, if not nil, adjusts the history before the check.
-func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, sc scenario, prepare func([]porcupine.Operation), desc string) {
+// A scenario is run up to maxRuns times (each on a fresh structure, with
+// the same operations and a new schedule) until its clients' operations
+// overlap, within runBudget of wall time; the first run that overlapped,
+// or else the last one, is checked. Non-overlapping runs of a history
+// are sequential and can only show sequential bugs, which any run shows.
+const (
+	maxRuns   = 32
+	runBudget = 4 * time.Millisecond
+)
+
+// runHistory builds a scenario with build (from a fresh generator seeded
+// from r, so that every run gets the same operations), runs it under
+// GOMAXPROCS procs and schedules drawn from r until it overlaps (see
+// maxRuns), checks the history and fails t on a violation or a stuck run.
+// prepare, if not nil, adjusts the history before the check.
+func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, build func(*rand.Rand) scenario,
+	prepare func([]porcupine.Operation), desc string) {
 	t.Helper()
-	s := schedule(r.IntN(int(numSchedules)))
-	x := r.Uint64()
+	seed := r.Uint64()
 	var (
 		hist  []porcupine.Operation
 		stuck string
+		s     schedule
+		runs  int
 	)
-	withProcs(procs, func() { hist, stuck = runClients(sc, s, x, c.opts.Stall) })
-	desc = fmt.Sprintf("%s, GOMAXPROCS=%d, %s schedule", desc, procs, s)
+	withProcs(procs, func() {
+		start := time.Now()
+		for runs < maxRuns && (runs == 0 || time.Since(start) < runBudget) {
+			runs++
+			s = schedule(r.IntN(int(numSchedules)))
+			hist, stuck = runClients(build(newRand(seed, 5)), s, r.Uint64(), c.opts.Stall)
+			if stuck != "" || overlapping(hist) {
+				break
+			}
+		}
+	})
+	c.runs += runs
+	desc = fmt.Sprintf("%s, GOMAXPROCS=%d, %s schedule, run %d of its scenario", desc, procs, s, runs)
 	if stuck != "" {
 		t.Fatalf("stress: %s: history %d: %s\n%s; %s", c.name, c.checked+1, stuck, desc, c.opts.reproduce())
 	}
@@ -668,6 +700,6 @@ func (c *linChecker) visualize(t testing.TB, h []porcupine.Operation) (string, e
 
 // summary describes how much was checked.
 func (c *linChecker) summary() string {
-	return fmt.Sprintf("%d histories (%d%% with overlapping operations), %d operations",
-		c.checked, 100*c.overlapping/max(c.checked, 1), c.ops)
+	return fmt.Sprintf("%d histories (%d%% with overlapping operations, from %d runs), %d operations",
+		c.checked, 100*c.overlapping/max(c.checked, 1), c.runs, c.ops)
 }

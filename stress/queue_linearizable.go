@@ -46,8 +46,7 @@ func CheckQueueLinearizable(t testing.TB, newQueue func() Queue, opts Options) {
 	}
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := queueScenario(newQueue(), r, o.Capacity)
-		c.runHistory(t, r, procs, sc, prepare, fmt.Sprintf("capacity %d", o.Capacity))
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return queueScenario(newQueue(), r, o.Capacity) }, prepare, fmt.Sprintf("capacity %d", o.Capacity))
 	}
 	t.Logf("stress: CheckQueueLinearizable: %s linearizable", c.summary())
 }
