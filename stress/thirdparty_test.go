@@ -4,9 +4,12 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/xbeam/xbeam/internal/race"
 	"github.com/xbeam/xbeam/stress"
 )
@@ -28,12 +31,6 @@ type ring struct {
 	head, tail  atomic.Uint64
 	slots       []ringSlot
 	waitPending bool
-
-	// Planted bugs, all off by default, counted over the ring's life.
-	pushes, pops       atomic.Int64
-	dropAt, dupAt      int64 // the n-th push is lost, or its item popped twice
-	reorderAt          int64 // the n-th push swaps its item with the previous slot's
-	lastSlot, lastTurn uint64
 }
 
 type ringSlot struct {
@@ -54,20 +51,7 @@ func (q *ring) TryPush(v uint64) bool {
 		s, turn := q.slot(head)
 		if s.turn.Load() == turn {
 			if q.head.CompareAndSwap(head, head+1) {
-				n := q.pushes.Add(1)
-				if n == q.dropAt {
-					// Lost: the slot is published empty and skipped.
-					s.item = 0
-				} else {
-					s.item = v
-				}
-				if n == q.reorderAt && head > 0 {
-					// Swap with the previous slot if it is still queued.
-					p, pturn := q.slot(head - 1)
-					if p.turn.Load() == pturn+1 {
-						p.item, s.item = s.item, p.item
-					}
-				}
+				s.item = v
 				s.turn.Store(turn + 1)
 				return true
 			}
@@ -89,17 +73,8 @@ func (q *ring) TryPop() (uint64, bool) {
 		if t == turn+1 {
 			if q.tail.CompareAndSwap(tail, tail+1) {
 				v := s.item
-				if q.pops.Add(1) == q.dupAt {
-					// Duplicate: hand the slot back as if never popped.
-					q.tail.Store(tail)
-					return v, v != 0 || q.dropAt == 0
-				}
 				s.item = 0
 				s.turn.Store(turn + 2)
-				if v == 0 && q.dropAt != 0 {
-					tail++ // the dropped item's slot: skip it
-					continue
-				}
 				return v, true
 			}
 		} else if t == turn && q.waitPending && q.head.Load() > tail {
@@ -114,6 +89,56 @@ func (q *ring) TryPop() (uint64, bool) {
 		}
 		runtime.Gosched()
 	}
+}
+
+// brokenRing is the waiting ring with a planted bug, counted over its
+// life: the every-th push is dropped (reported done, never queued), or the
+// every-th pop also leaves its item for the next pop (a duplicate), or
+// the every-th pop swaps the two oldest items (reordering).
+type brokenRing struct {
+	*ring
+	bug   string // "drop", "duplicate" or "reorder"
+	every int64
+	n     atomic.Int64
+	mu    sync.Mutex
+	held  []uint64 // items the bug put back in front of the ring
+}
+
+func newBrokenRing(capacity int, bug string, every int64) *brokenRing {
+	q := newRing(capacity)
+	q.waitPending = true
+	return &brokenRing{ring: q, bug: bug, every: every}
+}
+
+func (q *brokenRing) TryPush(v uint64) bool {
+	if q.bug == "drop" && q.n.Add(1)%q.every == 0 {
+		return true
+	}
+	return q.ring.TryPush(v)
+}
+
+func (q *brokenRing) TryPop() (uint64, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.held) > 0 {
+		v := q.held[0]
+		q.held = q.held[1:]
+		return v, true
+	}
+	v, ok := q.ring.TryPop()
+	if !ok || q.bug == "drop" || q.n.Add(1)%q.every != 0 {
+		return v, ok
+	}
+	switch q.bug {
+	case "duplicate":
+		q.held = append(q.held, v)
+	case "reorder":
+		if w, ok := q.ring.TryPop(); ok {
+			q.held = append(q.held, v)
+			return w, true
+		}
+	}
+	return v, true
 }
 
 // chanQueue is a buffered channel as a Queue: correct, so every check must
@@ -203,4 +228,30 @@ func TestThirdPartyChannel(t *testing.T) {
 		t.Errorf("%d%% of the histories overlapped; want at least 30%%", pct)
 	}
 	stress.CheckQueue(t, func() stress.Queue { return make(chanQueue, 16) }, stress.Options{Capacity: 16})
+}
+
+// Broken rings are caught by both checks, every time.
+func TestThirdPartyBrokenRings(t *testing.T) {
+	for _, c := range []struct {
+		bug   string
+		every int64
+		want  string // CheckQueue's report
+	}{
+		{"drop", 997, "lost"},
+		{"duplicate", 997, "duplicate"},
+		{"reorder", 997, "order"},
+	} {
+		t.Run(c.bug, func(t *testing.T) {
+			msg := expectFailure(t, c.want, func(tb testing.TB) {
+				stress.CheckQueue(tb, func() stress.Queue { return newBrokenRing(8, c.bug, c.every) }, stress.Options{Capacity: 8})
+			})
+			require.NotContains(t, msg, "no progress", "the round must stop at the violation, not wait for a stall")
+			const runs = 3
+			found, needed, overlap := detect(t, runs, func() stress.Queue { return newBrokenRing(4, c.bug, 5) },
+				stress.Options{Capacity: 4})
+			t.Logf("%s ring: CheckQueueLinearizable caught it in %d of %d runs (histories needed: %v; %d%% of the passing histories overlapped)",
+				c.bug, found, runs, needed, overlap)
+			assert.Equal(t, runs, found)
+		})
+	}
 }
