@@ -54,8 +54,15 @@ type BlockingQueue interface {
 // Errors are classified with errors.Is against opts.ErrClosed (required;
 // it panics if nil) and context.Canceled / context.DeadlineExceeded. After
 // the goroutines finish the queue is drained with TryPop (recorded).
-// Violations are reported as by CheckQueueLinearizable. It must be called
-// from the test's goroutine.
+//
+// Because a Pop that ends with its context's error is always linearizable,
+// every eighth history also checks that Close wakes waiters: one to three
+// goroutines wait in Pop on an empty queue (or in Push on a full one, when
+// opts.Capacity is set) with contexts that never expire, the queue is
+// closed, and each must return ErrClosed within opts.Stall; otherwise the
+// check fails with "Pop parked through Close" (or Push) and every
+// goroutine's stack. Violations are reported as by CheckQueueLinearizable.
+// It must be called from the test's goroutine.
 func CheckBlockingQueueLinearizable(t testing.TB, newQueue func() BlockingQueue, opts Options) {
 	t.Helper()
 	if opts.ErrClosed == nil {

@@ -177,8 +177,10 @@ func (a adaptedStealer[W, S, St]) StealBatchAndPop(dst Deque) (uint64, StealResu
 //     StealRetry without a race), and a batch from n items takes between
 //     1 and ceil(n/2)+1 of the oldest.
 //
-// It fails t with the first violations, the round and the seed, and
-// restores GOMAXPROCS. CheckDeque must be called from the test's goroutine.
+// The first violation stops the round; a round without progress for
+// opts.Stall fails with "no progress" and every goroutine's stack. It
+// fails t with the violations, the round and the seed, and restores
+// GOMAXPROCS. CheckDeque must be called from the test's goroutine.
 func CheckDeque(t testing.TB, newDeque func() Deque, flavor Flavor, opts Options) {
 	t.Helper()
 	flavor.check()

@@ -69,8 +69,11 @@ func (a adaptedInjector[I, W, S, St]) StealBatchAndPop(dst Deque) (uint64, Steal
 // Steal, StealBatch and StealBatchAndPop (into workers from newWorker,
 // drained at once). It checks that every value is taken exactly once and
 // that each thief takes each producer's values in push order (batches
-// never reach back behind an earlier steal). It must be called from the
-// test's goroutine; GOMAXPROCS is restored.
+// never reach back behind an earlier steal). The first violation stops the
+// round; a round without progress for opts.Stall (a steal that waits
+// forever for a push that never lands) fails with "no progress" and every
+// goroutine's stack. It must be called from the test's goroutine;
+// GOMAXPROCS is restored.
 func CheckInjector(t testing.TB, newInjector func() Injector, newWorker func() Deque, opts Options) {
 	t.Helper()
 	o := opts.defaults()

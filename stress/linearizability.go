@@ -92,7 +92,7 @@ func (r *recorder) between(x uint64) {
 
 // scenario is one history to run: setup runs first, alone, as client 0
 // (for example a pre-fill); then every client runs in its own goroutine,
-// released together by a barrier; then teardown runs alone as client 0
+// under a schedule; then teardown runs alone as client 0
 // (for example a drain, which turns a lost item into a violation).
 type scenario struct {
 	setup, teardown func(r *recorder)

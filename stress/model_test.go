@@ -46,9 +46,9 @@ func TestQueueModelVerdicts(t *testing.T) {
 			{Client: 1, Call: 5, Return: 8, Kind: "TryPop", V: 2, OK: true},
 			{Client: 2, Call: 6, Return: 7, Kind: "TryPop", V: 1, OK: true},
 		}, true},
-		// Regression (found by xbeam-stress under xbeam_chaos): a blocking
-		// Push that fails with ErrClosed held the only slot of a Bounded
-		// queue for a moment, so a TryPush before the Close saw it full.
+		// A blocking Push that fails with ErrClosed may hold the only slot
+		// of a ring for a moment, so a TryPush before the Close sees it
+		// full.
 		{"relaxed: a push failing on Close holds a slot", 1, true, []stress.Op{
 			{Client: 0, Call: 1, Return: 10, Kind: "Push", V: 1, Err: "closed"},
 			{Client: 1, Call: 2, Return: 3, Kind: "TryPush", V: 2},

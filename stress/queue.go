@@ -45,10 +45,13 @@ type lener interface{ Len() int }
 //   - Len (if the queue has one) stays within [0, Capacity] and is 0 at the
 //     end.
 //
-// It fails t with the first violations found, the round's parameters and
-// the seed. GOMAXPROCS is restored when it returns. A round that makes no
-// progress for a minute (a queue that stays full although consumers pop)
-// is reported as a violation rather than hanging the test.
+// The first violation stops the round. It fails t with the violations
+// found, the round's parameters and the seed. A round in which no push or
+// pop completes for opts.Stall (a queue that stays full although
+// consumers pop, or an operation that never returns) fails with "no
+// progress" first and every goroutine's stack, rather than hanging the
+// test; goroutines stuck inside the queue are left behind. GOMAXPROCS is
+// restored when it returns.
 //
 // CheckQueue must be called from the test's goroutine.
 func CheckQueue(t testing.TB, newQueue func() Queue, opts Options) {
@@ -174,10 +177,9 @@ func (ta *tally) check(vs *violations) {
 
 // watchdog waits for wg. If progress stops changing for stall it records
 // "no progress" as the cause of the failure, with every goroutine's stack,
-// sets vs.stop and gives the workers a moment to notice; a worker stuck
-// inside the structure never returns, so it does not wait for them longer.
-// It returns early, without waiting, once a violation has stopped the
-// round and the workers have had that moment.
+// sets vs.stop and gives the workers a moment (up to two seconds) to
+// notice; a worker stuck inside the structure never returns, so it does
+// not wait for them longer. The same holds after any other violation.
 func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, vs *violations, stall time.Duration, what func() string) {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -203,12 +205,12 @@ func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, vs *violations, stall 
 			if vs.stop.Load() {
 				if stoppedAt.IsZero() {
 					stoppedAt = now
-				} else if now.Sub(stoppedAt) > stall {
+				} else if now.Sub(stoppedAt) > min(stall, 2*time.Second) {
 					// Workers that never see stop are stuck inside the
 					// structure; report them rather than wait forever.
 					if !stuck {
 						vs.stalled(fmt.Sprintf("workers still running %v after a violation stopped the round (%s); goroutines:\n%s",
-							stall, what(), goroutineDump()))
+							now.Sub(stoppedAt).Truncate(time.Millisecond), what(), goroutineDump()))
 					}
 					return
 				}

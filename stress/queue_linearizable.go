@@ -19,20 +19,24 @@ import (
 // Each history has 3 to 6 goroutines of 5 to 10 TryPush and TryPop
 // operations each (3 or 4 of 5 or 6 in xbeam_chaos builds, where almost all
 // operations overlap and bigger histories get slow to check; distinct
-// values; each goroutine leans to pushing or to
-// popping), released together by a barrier, with random small delays
-// between operations; a third of the histories start from a pre-filled
-// queue so that TryPush on a full queue and TryPop racing a drain both
-// come up. After the goroutines finish, the queue is drained with TryPop
-// (recorded too), so that a lost item is a violation. GOMAXPROCS cycles through opts.Procs (restored on return).
+// values; each goroutine leans to pushing or to popping), driven into
+// overlap as the package documentation describes; a third of the
+// histories start from a pre-filled queue so that TryPush on a full queue
+// and TryPop racing a drain both come up. After the goroutines finish, the
+// queue is drained with TryPop (recorded too), so that a lost item is a
+// violation. GOMAXPROCS cycles through opts.Procs (restored on return).
+// The test log says what share of the histories overlapped.
 //
 // Ring queues whose TryPush may report full while a concurrent pop is still
 // handing its slot back set opts.RelaxedFull.
 //
-// A history that is not linearizable fails t with the history minimized to
-// the fewest operations that still cannot be linearized, the full history,
-// the path of porcupine's HTML visualization (in os.TempDir) and the seed.
-// A check that porcupine cannot decide within opts.CheckTimeout also fails.
+// A history that is not linearizable fails t with the history minimized
+// (still a violation, and keeping every operation that overlaps one it
+// keeps; each line lists the operations that overlap it), the full
+// history, the path of porcupine's HTML visualization (in
+// opts.ArtifactDir or t.ArtifactDir()) and the seed. A check that
+// porcupine cannot decide within opts.CheckTimeout also fails, and so does
+// a history whose goroutines do not finish within opts.Stall.
 //
 // CheckQueueLinearizable must be called from the test's goroutine.
 func CheckQueueLinearizable(t testing.TB, newQueue func() Queue, opts Options) {

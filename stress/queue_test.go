@@ -61,12 +61,11 @@ func TestPlantedQueueBugs(t *testing.T) {
 }
 
 // When porcupine cannot decide a whole history in time, the checker looks
-// for a smaller illegal part of it instead of only reporting "unknown".
-// TestUndecidedHistoryStillCaught: with a 1ns timeout every verdict is
-// unknown, and the checker must still find an illegal prefix. Every pop of
-// a non-empty queue reports empty, so the first history is illegal as soon
-// as one push completes before a pop (with a rarer bug the first history
-// could be legal, and the test failed once that way).
+// for a smaller illegal part of it instead of only reporting "unknown":
+// with a 1ns timeout every verdict is unknown, and the checker must still
+// find an illegal prefix. Every pop of a non-empty queue reports empty, so
+// the first history is illegal as soon as one push completes before a pop
+// (a rarer bug could leave the first history legal).
 func TestUndecidedHistoryStillCaught(t *testing.T) {
 	msg := expectFailure(t, "not linearizable", func(tb testing.TB) {
 		stress.CheckQueueLinearizable(tb, func() stress.Queue { q := newMutexQueue(0); q.spuriousPop = 1; return q },
