@@ -16,9 +16,9 @@ STRUCTURES  := ./atomicx ./epoch ./queue ./deque ./internal/eventcount
 # with go test's goroutine dump well within make test's 15 minutes.
 # Raise them on a slower machine: make test RACE_TIMEOUT=15m.
 UNIT_TIMEOUT  ?= 4m
-CPU_TIMEOUT   ?= 4m
-RACE_TIMEOUT  ?= 6m
-CHAOS_TIMEOUT ?= 4m
+CPU_TIMEOUT   ?= 5m
+RACE_TIMEOUT  ?= 7m
+CHAOS_TIMEOUT ?= 5m
 # The soak reports "no progress" and stops after this long without progress.
 STALL         ?= 30s
 

@@ -304,8 +304,9 @@ type linChecker struct {
 // A scenario is run up to maxRuns times (each on a fresh structure, with
 // the same operations and a new schedule) until its clients' operations
 // overlap, within runBudget of wall time; the first run that overlapped,
-// or else the last one, is checked. Non-overlapping runs of a history
-// are sequential and can only show sequential bugs, which any run shows.
+// or else the last one, is checked. A run whose operations do not overlap
+// is a sequential history: it tests what a single goroutine could, which
+// the many other histories test as well.
 const (
 	maxRuns   = 8
 	runBudget = 500 * time.Microsecond
