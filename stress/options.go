@@ -21,7 +21,13 @@ const SeedEnv = "XBEAM_STRESS_SEED"
 // Options tunes the checks of this package. The zero value is ready to use:
 // every zero field takes a default sized by testing.Short() and by whether
 // the race detector is compiled in, so that a package calling the checks
-// with Options{} stays within its -short and -race time budgets.
+// with Options{} stays within its -short and -race time budgets. A bounded
+// ring that may report full while a pop hands its slot back, checked with
+// its overlap counted:
+//
+//	var st stress.Stats
+//	stress.CheckQueueLinearizable(t, newRing, stress.Options{Capacity: 4, RelaxedFull: true, Stats: &st})
+//	t.Logf("%d of %d histories overlapped", st.Overlapping.Load(), st.Histories.Load())
 type Options struct {
 	// Producers and Consumers are the goroutine counts CheckQueue sweeps;
 	// every (producer, consumer) pair is run. Default {1, 3} each.
