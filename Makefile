@@ -11,6 +11,16 @@ BENCHFLAGS  ?=
 STRESS      := ./stress/cmd/xbeam-stress
 XBENCH      := ./stress/cmd/xbeam-bench
 STRUCTURES  := ./atomicx ./epoch ./queue ./deque ./internal/eventcount
+# Each go test step has a -timeout of about three times its slowest
+# package's time on a busy 2-core machine, so that a hang fails the step
+# with go test's goroutine dump well within make test's 15 minutes.
+# Raise them on a slower machine: make test RACE_TIMEOUT=15m.
+UNIT_TIMEOUT  ?= 4m
+CPU_TIMEOUT   ?= 5m
+RACE_TIMEOUT  ?= 7m
+CHAOS_TIMEOUT ?= 5m
+# The soak reports "no progress" and stops after this long without progress.
+STALL         ?= 30s
 
 .PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench fuzz cover inline
 
@@ -34,23 +44,23 @@ staticcheck:
 
 unit:
 	@echo "==> unit, property and example tests (-short)"
-	$(GO) test -short -count=1 ./...
+	$(GO) test -short -count=1 -timeout $(UNIT_TIMEOUT) ./...
 
 cpu:
 	@echo "==> the structures' tests on 1, 2, 4 and 8 processors (-short -cpu 1,2,4,8)"
-	$(GO) test -short -count=1 -cpu 1,2,4,8 $(STRUCTURES)
+	$(GO) test -short -count=1 -timeout $(CPU_TIMEOUT) -cpu 1,2,4,8 $(STRUCTURES)
 
 race-short:
 	@echo "==> the same tests under the race detector (-short -race)"
-	$(GO) test -short -race -count=1 ./...
+	$(GO) test -short -race -count=1 -timeout $(RACE_TIMEOUT) ./...
 
 chaos:
 	@echo "==> chaos pass: every atomic may yield (-tags xbeam_chaos, -short)"
-	XBEAM_CHAOS_SEED=$${XBEAM_CHAOS_SEED:-1} $(GO) test -short -tags xbeam_chaos -count=1 ./...
+	XBEAM_CHAOS_SEED=$${XBEAM_CHAOS_SEED:-1} $(GO) test -short -tags xbeam_chaos -count=1 -timeout $(CHAOS_TIMEOUT) ./...
 
 stress-short:
 	@echo "==> short soak of every structure under -race"
-	@if [ -d $(STRESS) ]; then $(GO) run -race $(STRESS) -target all -duration 5s; \
+	@if [ -d $(STRESS) ]; then $(GO) run -race $(STRESS) -target all -duration 5s -stall $(STALL); \
 	else echo "no soak command yet"; fi
 
 ## race: the full tests under -race on 1, 2, 4 and 8 processors
@@ -65,7 +75,7 @@ stress:
 	@echo "==> soak, $(DURATION) per target, under -race -tags xbeam_chaos"
 	@for t in bounded unbounded deque injector epoch; do \
 		echo "--> $$t"; \
-		$(GO) run -race -tags xbeam_chaos $(STRESS) -target $$t -duration $(DURATION) || exit 1; \
+		$(GO) run -race -tags xbeam_chaos $(STRESS) -target $$t -duration $(DURATION) -stall $(STALL) || exit 1; \
 	done
 
 ## bench: the comparison run: a table on the terminal, CSV, Markdown and charts under $(OUT)/bench
@@ -79,14 +89,14 @@ fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 			echo "==> $$pkg $$f for $(FUZZTIME)"; \
-			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -timeout 10m $$pkg || exit 1; \
 		done; \
 	done
 
 ## cover: coverage of the -short tests, per function
 cover:
 	@mkdir -p $(OUT)
-	$(GO) test -short -count=1 -coverprofile=$(OUT)/cover.out ./...
+	$(GO) test -short -count=1 -timeout $(UNIT_TIMEOUT) -coverprofile=$(OUT)/cover.out ./...
 	$(GO) tool cover -func=$(OUT)/cover.out | tail -n 1
 	@echo "==> per-function report: go tool cover -func=$(OUT)/cover.out; HTML: go tool cover -html=$(OUT)/cover.out"
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -53,8 +54,15 @@ type BlockingQueue interface {
 // Errors are classified with errors.Is against opts.ErrClosed (required;
 // it panics if nil) and context.Canceled / context.DeadlineExceeded. After
 // the goroutines finish the queue is drained with TryPop (recorded).
-// Violations are reported as by CheckQueueLinearizable. It must be called
-// from the test's goroutine.
+//
+// Because a Pop that ends with its context's error is always linearizable,
+// every eighth history also checks that Close wakes waiters: one to three
+// goroutines wait in Pop on an empty queue (or in Push on a full one, when
+// opts.Capacity is set) with contexts that never expire, the queue is
+// closed, and each must return ErrClosed within opts.Stall; otherwise the
+// check fails with "Pop parked through Close" (or Push) and every
+// goroutine's stack. Violations are reported as by CheckQueueLinearizable.
+// It must be called from the test's goroutine.
 func CheckBlockingQueueLinearizable(t testing.TB, newQueue func() BlockingQueue, opts Options) {
 	t.Helper()
 	if opts.ErrClosed == nil {
@@ -63,19 +71,81 @@ func CheckBlockingQueueLinearizable(t testing.TB, newQueue func() BlockingQueue,
 	o := opts.defaults()
 	c := &linChecker{model: queueLinModel(o.Capacity), opts: o, name: "CheckBlockingQueueLinearizable"}
 	r := newRand(o.Seed, 4<<40)
+	var prepare func([]porcupine.Operation)
+	if o.RelaxedFull {
+		prepare = addFullSlack
+	}
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := blockingScenario(newQueue(), r, o)
-		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(sc) })
-		if o.RelaxedFull {
-			addFullSlack(hist)
+		if h%8 == 0 {
+			push := h%16 == 8 && o.Capacity > 0
+			x := r.Uint64()
+			var msg string
+			withProcs(procs, func() { msg = closeWakes(newQueue(), push, 1+int(x%3), x>>2, o) })
+			if msg != "" {
+				t.Fatalf("stress: CheckBlockingQueueLinearizable: %s\ncapacity %d, GOMAXPROCS=%d; %s", msg, o.Capacity, procs, o.reproduce())
+			}
 		}
-		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d, capacity %d", procs, o.Capacity)); msg != "" {
-			t.Fatal(msg)
-		}
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return blockingScenario(newQueue(), r, o) }, prepare, fmt.Sprintf("capacity %d", o.Capacity))
 	}
 	t.Logf("stress: CheckBlockingQueueLinearizable: %s linearizable", c.summary())
+}
+
+// closeWakes checks that Close wakes waiters: waiters goroutines wait in
+// Pop on the empty queue q (with push, in Push on q filled until TryPush
+// fails), then q is closed, and each must return ErrClosed within
+// o.Stall; their contexts are never done before that. It returns a report
+// of the first problem, or "".
+func closeWakes(q BlockingQueue, push bool, waiters int, x uint64, o Options) string {
+	what := "Pop"
+	if push {
+		what = "Push"
+		for i := 0; i < o.Capacity && q.TryPush(uint64(i+1)); i++ {
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		v   uint64
+		err error
+	}
+	results := make(chan result, waiters)
+	for i := range waiters {
+		go func() {
+			if push {
+				results <- result{err: q.Push(ctx, uint64(100+i))}
+			} else {
+				v, err := q.Pop(ctx)
+				results <- result{v, err}
+			}
+		}()
+	}
+	// Give the waiters a chance to park before Close (the verdict does not
+	// depend on whether they did: a waiter that has not parked yet must
+	// find the queue closed).
+	for range x % 128 {
+		runtime.Gosched()
+	}
+	if x&(1<<7) != 0 {
+		time.Sleep(time.Duration(x>>8%500) * time.Microsecond)
+	}
+	q.Close()
+	timer := time.NewTimer(o.Stall)
+	defer timer.Stop()
+	for got := 0; got < waiters; got++ {
+		select {
+		case r := <-results:
+			if !errors.Is(r.err, o.ErrClosed) {
+				return fmt.Sprintf("%s on a closed queue returned (%d, %v); want ErrClosed", what, r.v, r.err)
+			}
+		case <-timer.C:
+			dump := goroutineDump()
+			cancel()
+			return fmt.Sprintf("%s parked through Close: %d of %d waiting %ss still waiting %v after Close returned; goroutines:\n%s",
+				what, waiters-got, waiters, what, o.Stall, dump)
+		}
+	}
+	return ""
 }
 
 // classifyErr maps an error of a waiting operation to the model's kinds.
@@ -167,7 +237,7 @@ func blockingScenario(q BlockingQueue, r *rand.Rand, o Options) (sc scenario) {
 					rec.ret(call, qIn{op: k}, qOut{})
 				}
 				cancel()
-				jitter(jit[i])
+				rec.between(jit[i])
 			}
 		})
 	}

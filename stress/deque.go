@@ -177,8 +177,10 @@ func (a adaptedStealer[W, S, St]) StealBatchAndPop(dst Deque) (uint64, StealResu
 //     StealRetry without a race), and a batch from n items takes between
 //     1 and ceil(n/2)+1 of the oldest.
 //
-// It fails t with the first violations, the round and the seed, and
-// restores GOMAXPROCS. CheckDeque must be called from the test's goroutine.
+// The first violation stops the round; a round without progress for
+// opts.Stall fails with "no progress" and every goroutine's stack. It
+// fails t with the violations, the round and the seed, and restores
+// GOMAXPROCS. CheckDeque must be called from the test's goroutine.
 func CheckDeque(t testing.TB, newDeque func() Deque, flavor Flavor, opts Options) {
 	t.Helper()
 	flavor.check()
@@ -365,11 +367,12 @@ func hammerDeque(newDeque func() Deque, flavor Flavor, thieves, popPct int, o Op
 	total := o.Items
 	ta := newTally(1, total)
 	vs := &violations{}
+	abort := &vs.stop
 	var (
-		bar              barrier
-		wg               sync.WaitGroup
-		progress, taken  atomic.Int64
-		ownerDone, abort atomic.Bool
+		bar             barrier
+		wg              sync.WaitGroup
+		progress, taken atomic.Int64
+		ownerDone       atomic.Bool
 	)
 	wg.Add(1)
 	go func() {
@@ -459,7 +462,7 @@ func hammerDeque(newDeque func() Deque, flavor Flavor, thieves, popPct int, o Op
 			}
 		}()
 	}
-	watchdog(&wg, &progress, &abort, vs, func() string {
+	watchdog(&wg, &progress, vs, o.Stall, func() string {
 		return fmt.Sprintf("%d of %d items taken", taken.Load(), total)
 	})
 	if abort.Load() {

@@ -43,12 +43,7 @@ func CheckDequeLinearizable(t testing.TB, newDeque func() Deque, flavor Flavor, 
 	r := newRand(o.Seed, 2<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := dequeScenario(newDeque, r)
-		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(sc) })
-		if msg := c.check(hist, fmt.Sprintf("%v deque, GOMAXPROCS=%d", flavor, procs)); msg != "" {
-			t.Fatal(msg)
-		}
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return dequeScenario(newDeque, r) }, nil, fmt.Sprintf("%v deque", flavor))
 	}
 	t.Logf("stress: CheckDequeLinearizable: %s linearizable", c.summary())
 }
@@ -88,7 +83,7 @@ func dequeScenario(newDeque func() Deque, r *rand.Rand) (sc scenario) {
 				v, ok := d.Pop()
 				rec.ret(call, dIn{op: dPop}, dOut{v: v, ok: ok})
 			}
-			jitter(jit[i])
+			rec.between(jit[i])
 		}
 	})
 	thieves := 2 + r.IntN(extraClients+1)
@@ -145,7 +140,7 @@ func thiefClient(steal func() (uint64, StealResult), batch func(Deque) StealResu
 			items = drainInto(dst, items)
 			rec.ops = append(rec.ops, porcupine.Operation{ClientId: rec.client, Call: call, Return: ret,
 				Input: dIn{op: k}, Output: dOut{st: st, items: encodeSorted(items)}})
-			jitter(jit[i])
+			rec.between(jit[i])
 		}
 	}
 }

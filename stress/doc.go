@@ -1,42 +1,40 @@
-// Package stress tests concurrent data structures: xbeam's own and the
-// user's. It provides
+// Package stress finds concurrency bugs in queues and deques, xbeam's or
+// anyone's, from a test:
 //
-//   - conservation hammers (CheckQueue, CheckDeque, CheckInjector): many
-//     producers and consumers or thieves, one start barrier, and a check that
-//     every item came out exactly once, in the order each producer put it
-//     in, sweeping goroutine counts and GOMAXPROCS;
-//   - linearizability checks (CheckQueueLinearizable,
-//     CheckBlockingQueueLinearizable, CheckDequeLinearizable,
-//     CheckInjectorLinearizable): many short random concurrent histories,
-//     each checked with porcupine (github.com/anishathalye/porcupine)
-//     against a sequential model; a violation is minimized, printed, and
-//     drawn to an HTML file;
-//   - sequential models (QueueModel, DequeModel) for property-based
-//     state-machine tests, for example with pgregory.net/rapid;
-//   - fuzz helpers (FuzzQueue, FuzzBlockingQueue, FuzzDeque, with
-//     FuzzSeeds) that decode fuzz input into an operation sequence and
-//     compare the structure with its model.
+//	func TestMyQueue(t *testing.T) {
+//		newQ := func() stress.Queue { return myqueue.New(4) }
+//		stress.CheckQueue(t, newQ, stress.Options{Capacity: 4})
+//		stress.CheckQueueLinearizable(t, newQ, stress.Options{Capacity: 4})
+//	}
 //
-// The structures are driven through small interfaces over uint64 items
-// (Queue, BlockingQueue, Deque, Stealer, Injector). xbeam's queues satisfy
-// Queue as they are; its deques plug in through AdaptDeque and
-// AdaptInjector, one line each.
+// The hammers (CheckQueue, CheckDeque, CheckInjector) push many distinct
+// items through the structure from several goroutines and fail the test if
+// one is lost, duplicated, invented or taken out of order. The
+// linearizability checks (CheckQueueLinearizable,
+// CheckBlockingQueueLinearizable, CheckDequeLinearizable,
+// CheckInjectorLinearizable) record many short concurrent histories and
+// check each with porcupine against a sequential model; a violation is
+// minimized, printed with the operations that overlap, and drawn to an
+// HTML file in the test's artifact directory (kept by go test -artifacts).
+// The blocking check also requires Close to wake every parked Pop and
+// Push. QueueModel and DequeModel are the sequential models, for property
+// tests; FuzzQueue, FuzzBlockingQueue and FuzzDeque drive a structure from
+// fuzz input.
 //
-// Every check takes an Options whose zero value sizes the work by
-// testing.Short() and by whether the race detector is compiled in, and
-// prints a seed on failure that replays the workload (XBEAM_STRESS_SEED).
-// The scheduler is not seeded, so a seed reproduces what each goroutine
-// does, not the interleaving.
+// Structures plug in through small interfaces over uint64 items (Queue,
+// BlockingQueue, Deque, Injector); AdaptDeque and AdaptInjector wrap
+// generic deques shaped like xbeam's.
 //
-// A linearizability check can only catch a bug in histories whose
-// operations really overlap. Operations of lock-free structures take tens
-// of nanoseconds, so on a busy machine without the xbeam_chaos build tag
-// most short histories run one goroutine at a time (Stats.Overlapping
-// counts the others); with -tags xbeam_chaos every atomic of xbeam's
-// structures may yield, and nearly all histories overlap. Run the checks
-// both ways.
+// The harness drives operations into real overlap by itself: clients are
+// released together, in lockstep rounds or freely, with random short
+// spins and yields, a goroutine that stops the world in the middle of
+// some histories, and several runs of each history's scenario until its
+// operations overlap. The log and Stats say how many histories overlapped.
 //
-// The command stress/cmd/xbeam-stress runs the same checks against xbeam's
-// structures for a given duration (a soak) and exits non-zero with a
-// reproducing command line on any violation.
+// Every check is sized by Options, whose zero value fits -short and -race
+// budgets; it prints a seed that replays the workload (XBEAM_STRESS_SEED),
+// not the interleaving. A check that makes no progress for Options.Stall
+// fails with every goroutine's stack instead of hanging. Checks must be
+// called from the test's goroutine. The command stress/cmd/xbeam-stress
+// runs the same checks on xbeam's structures for a given duration.
 package stress

@@ -72,9 +72,20 @@ func DequeHistoryLinearizable(flavor Flavor, ops []Op) bool {
 	return porcupine.CheckOperations(dequeLinModel(flavor).Model, history(ops))
 }
 
-// MinimizeQueueHistory returns how many operations of an illegal queue
-// history the minimizer keeps.
-func MinimizeQueueHistory(capacity int, ops []Op) int {
+// MinimizeQueueHistory returns the operations of an illegal queue history
+// that the minimizer keeps, and the minimized history as a report prints
+// it.
+func MinimizeQueueHistory(capacity int, ops []Op) ([]Op, string) {
 	c := &linChecker{model: queueLinModel(capacity), opts: Options{CheckTimeout: time.Minute}}
-	return len(c.minimize(history(ops)))
+	h := history(ops)
+	small := c.minimize(h)
+	var kept []Op
+	for _, op := range small {
+		for i := range h {
+			if h[i].Call == op.Call && h[i].ClientId == op.ClientId {
+				kept = append(kept, ops[i])
+			}
+		}
+	}
+	return kept, c.format(small)
 }

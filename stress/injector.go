@@ -7,8 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/anishathalye/porcupine"
 )
 
 // Injector is the view of a global work-stealing FIFO (xbeam's
@@ -71,8 +69,11 @@ func (a adaptedInjector[I, W, S, St]) StealBatchAndPop(dst Deque) (uint64, Steal
 // Steal, StealBatch and StealBatchAndPop (into workers from newWorker,
 // drained at once). It checks that every value is taken exactly once and
 // that each thief takes each producer's values in push order (batches
-// never reach back behind an earlier steal). It must be called from the
-// test's goroutine; GOMAXPROCS is restored.
+// never reach back behind an earlier steal). The first violation stops the
+// round; a round without progress for opts.Stall (a steal that waits
+// forever for a push that never lands) fails with "no progress" and every
+// goroutine's stack. It must be called from the test's goroutine;
+// GOMAXPROCS is restored.
 func CheckInjector(t testing.TB, newInjector func() Injector, newWorker func() Deque, opts Options) {
 	t.Helper()
 	o := opts.defaults()
@@ -133,12 +134,12 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 	total := int64(per * producers)
 	ta := newTally(producers, per)
 	vs := &violations{}
+	abort := &vs.stop
 	var (
 		bar             barrier
 		wg              sync.WaitGroup
 		progress, taken atomic.Int64
 		producing       atomic.Int32
-		abort           atomic.Bool
 	)
 	producing.Store(int32(producers))
 	for p := range producers {
@@ -185,7 +186,7 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 			}
 		}()
 	}
-	watchdog(&wg, &progress, &abort, vs, func() string {
+	watchdog(&wg, &progress, vs, o.Stall, func() string {
 		return fmt.Sprintf("%d of %d items taken", taken.Load(), total)
 	})
 	if abort.Load() {
@@ -218,12 +219,7 @@ func CheckInjectorLinearizable(t testing.TB, newInjector func() Injector, newWor
 	r := newRand(o.Seed, 3<<40)
 	for h := range o.Histories {
 		procs := o.Procs[h%len(o.Procs)]
-		sc := injectorScenario(newInjector(), newWorker, r)
-		var hist []porcupine.Operation
-		withProcs(procs, func() { hist = runClients(sc) })
-		if msg := c.check(hist, fmt.Sprintf("GOMAXPROCS=%d", procs)); msg != "" {
-			t.Fatal(msg)
-		}
+		c.runHistory(t, r, procs, func(r *rand.Rand) scenario { return injectorScenario(newInjector(), newWorker, r) }, nil, "injector")
 	}
 	t.Logf("stress: CheckInjectorLinearizable: %s linearizable", c.summary())
 }
@@ -253,7 +249,7 @@ func injectorScenario(inj Injector, newWorker func() Deque, r *rand.Rand) (sc sc
 				call := rec.call()
 				inj.Push(v)
 				rec.ret(call, dIn{op: dPush, v: v}, dOut{})
-				jitter(jit[i])
+				rec.between(jit[i])
 			}
 		})
 	}

@@ -2,12 +2,14 @@ package stress
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -59,6 +61,8 @@ type recorder struct {
 	clock  *atomic.Int64
 	client int
 	ops    []porcupine.Operation
+	run    *clientRun // nil for setup and teardown
+	sink   uint64     // written by spin
 }
 
 // call stamps the invocation of an operation.
@@ -70,25 +74,132 @@ func (r *recorder) ret(call int64, in, out any) {
 	r.ops = append(r.ops, porcupine.Operation{ClientId: r.client, Input: in, Call: call, Output: out, Return: ret})
 }
 
+// between runs between two operations of a client, with a random x: in a
+// lockstep schedule it waits for every other client to finish its
+// operation, so that the next ones start together; then it delays the
+// client by a small random amount (see jitter).
+func (r *recorder) between(x uint64) {
+	if r.run != nil && r.run.lockstep {
+		r.run.rounds.wait()
+		// The last client to arrive leaves first and the others see the
+		// release a cache miss later: a random short spin lets either one
+		// start first.
+		r.spin(x >> 8 % 256)
+		return
+	}
+	r.jitter(x)
+}
+
 // scenario is one history to run: setup runs first, alone, as client 0
 // (for example a pre-fill); then every client runs in its own goroutine,
-// released together by a barrier; then teardown runs alone as client 0
+// under a schedule; then teardown runs alone as client 0
 // (for example a drain, which turns a lost item into a violation).
 type scenario struct {
 	setup, teardown func(r *recorder)
 	clients         []func(r *recorder)
 }
 
-// runClients runs one scenario and returns the operations of all clients.
-func runClients(sc scenario) []porcupine.Operation {
+// schedule is how the clients of a history are driven into overlapping
+// each other. Operations of tens of nanoseconds rarely overlap on their
+// own: a client often finishes before the next one is scheduled, and a
+// thread is almost never interrupted in the middle of an operation. Each
+// run draws one of three schedules (free for six runs in eight, since the
+// others cost more per run on a busy machine):
+//
+//   - free: released together once, with random small delays between
+//     operations;
+//   - lockstep: released together before every operation (a barrier per
+//     round), so that the i-th operations of all clients start within
+//     nanoseconds of each other whenever the clients have processors
+//     (not drawn when GOMAXPROCS exceeds the number of CPUs);
+//   - preempt: free, and a further goroutine stops the world
+//     (runtime.ReadMemStats) once while the clients run.
+//     Stopping the world preempts every running client wherever it is,
+//     often in the middle of an operation, and puts it on the global run
+//     queue, so that other clients run whole operations while it is
+//     suspended: a slow-thread window that otherwise needs an unlucky
+//     operating-system preemption. It works on any structure, including
+//     those that never call into xbeam.
+type schedule uint8
+
+const (
+	schedFree schedule = iota
+	schedLockstep
+	schedPreempt
+)
+
+func (s schedule) String() string {
+	return [...]string{"free", "lockstep", "preempt"}[s]
+}
+
+// clientRun is the shared state of one run of a scenario's clients.
+type clientRun struct {
+	lockstep bool
+	rounds   roundBarrier
+	running  atomic.Int32
+}
+
+// roundBarrier releases the clients still running together; a client that
+// has finished its operations leaves it. Waiters spin as barrier does.
+type roundBarrier struct {
+	mu      sync.Mutex
+	active  int
+	arrived int
+	gen     atomic.Uint64
+	stopped atomic.Bool // set when the run is abandoned: waits return at once
+}
+
+func (b *roundBarrier) wait() {
+	b.mu.Lock()
+	g := b.gen.Load()
+	if b.arrived++; b.arrived >= b.active {
+		b.arrived = 0
+		b.gen.Add(1)
+		b.mu.Unlock()
+		return
+	}
+	b.mu.Unlock()
+	for i := 1; b.gen.Load() == g && !b.stopped.Load(); i++ {
+		if i%64 == 0 {
+			runtime.Gosched()
+		}
+	}
+}
+
+func (b *roundBarrier) leave() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.active--; b.active > 0 && b.arrived >= b.active {
+		b.arrived = 0
+		b.gen.Add(1)
+	}
+}
+
+// runClients runs one scenario under schedule s (x seeds the preempting
+// goroutine's timing) and returns the operations of all clients. If the
+// clients have not finished after stall, it returns a report of the stuck
+// run with every goroutine's stack instead; the stuck clients are left
+// behind.
+func runClients(sc scenario, s schedule, x uint64, stall time.Duration) ([]porcupine.Operation, string) {
 	clients := sc.clients
 	var clock atomic.Int64
+	run := &clientRun{lockstep: s == schedLockstep}
+	run.rounds.active = len(clients)
+	run.running.Store(int32(len(clients)))
 	recs := make([]*recorder, len(clients))
 	for i := range recs {
 		recs[i] = &recorder{clock: &clock, client: i}
 	}
 	if sc.setup != nil {
 		sc.setup(recs[0])
+	}
+	for _, r := range recs {
+		r.run = run
+	}
+	preempt := s == schedPreempt
+	parties := len(clients)
+	if preempt {
+		parties++
 	}
 	var (
 		wg  sync.WaitGroup
@@ -98,11 +209,41 @@ func runClients(sc scenario) []porcupine.Operation {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bar.wait(len(clients))
+			defer run.running.Add(-1)
+			defer run.rounds.leave()
+			bar.wait(parties)
 			c(recs[i])
 		}()
 	}
-	wg.Wait()
+	if preempt {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bar.wait(parties)
+			var (
+				ms   runtime.MemStats
+				self recorder
+			)
+			self.spin(x % 512)
+			if run.running.Load() > 0 {
+				runtime.ReadMemStats(&ms)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	timer := time.NewTimer(stall)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		run.rounds.stopped.Store(true)
+		return nil, fmt.Sprintf("no progress for %v: %d of %d clients of a %s history have not finished; goroutines:\n%s",
+			stall, run.running.Load(), len(clients), s, goroutineDump())
+	}
+	for _, r := range recs {
+		r.run = nil
+	}
 	if sc.teardown != nil {
 		sc.teardown(recs[0])
 	}
@@ -110,17 +251,15 @@ func runClients(sc scenario) []porcupine.Operation {
 	for _, r := range recs {
 		all = append(all, r.ops...)
 	}
-	return all
+	return all, ""
 }
 
 // History shape: 3 to 3+extraClients goroutines (the deque's owner plus 2
 // to 2+extraClients thieves) of 5 to 5+extraOps operations each. Under
 // the xbeam_chaos tag nearly every operation overlaps many others, and
 // porcupine's search grows quickly with the number of concurrent
-// operations (full-size chaos histories could come out undecided within
-// CheckTimeout; no test in the tree times them), so chaos builds record
-// smaller histories: at most 4 goroutines of 6 operations instead of 6
-// of 10.
+// operations, so chaos builds record smaller histories: at most 4
+// goroutines of 6 operations instead of 6 of 10.
 var extraClients, extraOps = 3, 5
 
 func init() {
@@ -132,18 +271,22 @@ func init() {
 // jitter delays a client by a random small amount between operations so
 // that different interleavings come up: mostly nothing, sometimes a short
 // spin, sometimes a yield.
-func jitter(x uint64) {
+func (r *recorder) jitter(x uint64) {
 	switch x % 8 {
 	case 0, 1:
 		runtime.Gosched()
 	case 2, 3:
-		for i := uint64(0); i < x>>3%256; i++ {
-			spinSink.Add(1)
-		}
+		r.spin(x >> 3 % 256)
 	}
 }
 
-var spinSink atomic.Uint64
+// spin busy-waits for about n short steps, on memory of its own client so
+// that spinning clients do not slow each other down.
+func (r *recorder) spin(n uint64) {
+	for range n {
+		r.sink++
+	}
+}
 
 // linChecker runs porcupine on histories and reports violations.
 type linChecker struct {
@@ -152,13 +295,77 @@ type linChecker struct {
 	name    string // e.g. "CheckQueueLinearizable"
 	checked int    // histories checked
 	ops     int    // operations checked
+	// overlapping counts the checked histories in which operations of two
+	// clients overlapped in time.
+	overlapping int
+	runs        int // runs of scenarios (see maxRuns)
+}
+
+// A scenario is run up to maxRuns times (each on a fresh structure, with
+// the same operations and a new schedule) until its clients' operations
+// overlap, within runBudget of wall time; the first run that overlapped,
+// or else the last one, is checked. A run whose operations do not overlap
+// is a sequential history: it tests what a single goroutine could, which
+// the many other histories test as well.
+const (
+	maxRuns   = 8
+	runBudget = 500 * time.Microsecond
+)
+
+// runHistory builds a scenario with build (from a fresh generator seeded
+// from r, so that every run gets the same operations), runs it under
+// GOMAXPROCS procs and schedules drawn from r until it overlaps (see
+// maxRuns), checks the history and fails t on a violation or a stuck run.
+// prepare, if not nil, adjusts the history before the check.
+func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, build func(*rand.Rand) scenario,
+	prepare func([]porcupine.Operation), desc string) {
+	t.Helper()
+	seed := r.Uint64()
+	var (
+		hist  []porcupine.Operation
+		stuck string
+		s     schedule
+		runs  int
+	)
+	withProcs(procs, func() {
+		start := time.Now()
+		// With one processor, operations overlap only if the runtime
+		// preempts a client in the middle of one: one run is enough.
+		for runs < maxRuns && (runs == 0 || (procs > 1 && time.Since(start) < runBudget)) {
+			runs++
+			s = schedule(max(0, r.IntN(8)-5))
+			if procs > runtime.NumCPU() && s == schedLockstep {
+				// A round would wait for threads the operating system
+				// has not scheduled.
+				s = schedFree
+			}
+			hist, stuck = runClients(build(newRand(seed, 5)), s, r.Uint64(), c.opts.Stall)
+			if stuck != "" || overlapping(hist) {
+				break
+			}
+		}
+	})
+	c.runs += runs
+	desc = fmt.Sprintf("%s, GOMAXPROCS=%d, %s schedule, run %d of its scenario", desc, procs, s, runs)
+	if stuck != "" {
+		t.Fatalf("stress: %s: history %d: %s\n%s; %s", c.name, c.checked+1, stuck, desc, c.opts.reproduce())
+	}
+	if prepare != nil {
+		prepare(hist)
+	}
+	if msg := c.check(t, hist, desc); msg != "" {
+		t.Fatal(msg)
+	}
 }
 
 // check verifies one history. It returns a non-empty failure report when
 // the history is not linearizable or the checker could not decide.
-func (c *linChecker) check(history []porcupine.Operation, desc string) string {
+func (c *linChecker) check(t testing.TB, history []porcupine.Operation, desc string) string {
 	c.checked++
 	c.ops += len(history)
+	if overlapping(history) {
+		c.overlapping++
+	}
 	res := porcupine.CheckOperationsTimeout(c.model.Model, history, c.opts.CheckTimeout)
 	switch res {
 	case porcupine.Ok:
@@ -172,18 +379,19 @@ func (c *linChecker) check(history []porcupine.Operation, desc string) string {
 		}
 		desc += fmt.Sprintf(" (porcupine could not decide the whole history within %v, but a %d-operation part of it is proved illegal)",
 			c.opts.CheckTimeout, len(sub))
-		return c.report(history, c.minimize(sub), desc)
+		return c.report(t, history, c.minimize(sub), desc)
 	}
-	return c.report(history, c.minimize(history), desc)
+	return c.report(t, history, c.minimize(history), desc)
 }
 
 // report describes a violation: the minimized history small of history.
-func (c *linChecker) report(history, small []porcupine.Operation, desc string) string {
+func (c *linChecker) report(t testing.TB, history, small []porcupine.Operation, desc string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "stress: %s: history %d is not linearizable; %s\n", c.name, c.checked, desc)
-	fmt.Fprintf(&b, "minimized to %d of %d operations (removing any one more makes it linearizable or is not sound):\n%s",
+	fmt.Fprintf(&b, "minimized to %d of %d operations, keeping every operation that overlaps a kept one "+
+		"(removing any further group of them makes it linearizable or is not sound):\n%s",
 		len(small), len(history), c.format(small))
-	if path, err := c.visualize(small); err == nil {
+	if path, err := c.visualize(t, small); err == nil {
 		fmt.Fprintf(&b, "visualization (open in a browser): %s\n", path)
 	} else {
 		fmt.Fprintf(&b, "visualization not written: %v\n", err)
@@ -199,8 +407,10 @@ func (c *linChecker) illegal(h []porcupine.Operation) bool {
 }
 
 // groups classifies the operations of h and partitions them into removal
-// groups: operations connected through the items they inserted or took,
-// and each operation that touched no item alone. roots lists one member
+// groups: operations connected through the items they inserted or took or
+// through overlapping in time (so that a minimized witness keeps every
+// operation that overlaps one it keeps: the concurrency that explains the
+// violation); an operation connected to nothing is a group of its own. roots lists one member
 // per group, smallest groups first.
 func (c *linChecker) groups(h []porcupine.Operation) (classes []opClass, groups map[int][]int, roots []int) {
 	n := len(h)
@@ -225,6 +435,13 @@ func (c *linChecker) groups(h []porcupine.Operation) (classes []opClass, groups 
 				parent[find(i)] = find(j)
 			} else {
 				owner[v] = i
+			}
+		}
+	}
+	for i := range h {
+		for j := range i {
+			if overlap(h[i], h[j]) {
+				parent[find(i)] = find(j)
 			}
 		}
 	}
@@ -264,7 +481,7 @@ func (c *linChecker) illegalPrefix(h []porcupine.Operation) []porcupine.Operatio
 				keep[i] = in
 			}
 		}
-		if !admissible(h, classes, groups, roots, keep) {
+		if !c.admissible(h, classes, groups, roots, keep) {
 			continue
 		}
 		var sub []porcupine.Operation
@@ -284,7 +501,7 @@ func (c *linChecker) illegalPrefix(h []porcupine.Operation) []porcupine.Operatio
 // monotone: no removed item may have been held while a kept operation that
 // needed a full structure took effect, and no Close may be removed while a
 // kept operation needed it closed.
-func admissible(h []porcupine.Operation, classes []opClass, groups map[int][]int, roots []int, keep []bool) bool {
+func (c *linChecker) admissible(h []porcupine.Operation, classes []opClass, groups map[int][]int, roots []int, keep []bool) bool {
 	for _, r := range roots {
 		g := groups[r]
 		if keep[g[0]] {
@@ -301,7 +518,7 @@ func admissible(h []porcupine.Operation, classes []opClass, groups map[int][]int
 			if cl&classClose != 0 && classes[f]&classNeedsClosed != 0 {
 				return false
 			}
-			if cl&classValue != 0 && classes[f]&classNeedsFull != 0 && mayOverlap(h, g, f) {
+			if cl&classValue != 0 && classes[f]&classNeedsFull != 0 && mayOverlap(h, c.model.classify, g, f) {
 				return false
 			}
 		}
@@ -311,14 +528,32 @@ func admissible(h []porcupine.Operation, classes []opClass, groups map[int][]int
 
 // mayOverlap reports whether group g of h did not run entirely before
 // operation f was called or entirely after it returned, so that g's items
-// may have been held at f's linearization point.
-func mayOverlap(h []porcupine.Operation, g []int, f int) bool {
+// may have been held at f's linearization point. An item that only one
+// operation of g mentions (inserted and never taken) may be held until the
+// end of the history.
+func mayOverlap(h []porcupine.Operation, classify func(in, out any) (opClass, []uint64), g []int, f int) bool {
 	before, after := true, true
+	seen := map[uint64]int{}
 	for _, i := range g {
 		before = before && h[i].Return < h[f].Call
 		after = after && h[i].Call > h[f].Return
+		_, vals := classify(h[i].Input, h[i].Output)
+		for _, v := range vals {
+			seen[v]++
+		}
+	}
+	for _, n := range seen {
+		if n == 1 {
+			before = false
+		}
 	}
 	return !before && !after
+}
+
+// overlap reports whether operations a and b of different clients
+// overlap in time.
+func overlap(a, b porcupine.Operation) bool {
+	return a.ClientId != b.ClientId && a.Call < b.Return && b.Call < a.Return
 }
 
 // shortTimeout bounds the checks of sub-histories while minimizing.
@@ -327,9 +562,10 @@ func (c *linChecker) shortTimeout() time.Duration {
 }
 
 // minimize removes groups of operations from an illegal history while it
-// stays illegal. A group is either one operation that inserted or took no
-// item, or all operations connected through the items they inserted or
-// took (a push with the pop that returned its item). Removals are only
+// stays illegal, so the result is still a violation. A group (see groups)
+// is closed under sharing an item (a push with the pop that returned its
+// item) and under overlapping in time, so every operation that overlaps a
+// kept one is kept. Removals are only
 // tried where they are monotone (see opClass): items are not removed if
 // they may have been held while an operation whose outcome needed a full
 // structure took effect, and a Close is not removed while an outcome that
@@ -365,7 +601,7 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 			in[i] = true
 		}
 		for f := range h {
-			if alive[f] && !in[f] && classes[f]&classNeedsFull != 0 && mayOverlap(h, g, f) {
+			if alive[f] && !in[f] && classes[f]&classNeedsFull != 0 && mayOverlap(h, c.model.classify, g, f) {
 				return false
 			}
 		}
@@ -413,7 +649,8 @@ func (c *linChecker) minimize(h []porcupine.Operation) []porcupine.Operation {
 }
 
 // format prints a history one operation per line in call order, with
-// timestamps renumbered from 1.
+// timestamps renumbered from 1, each line numbered and followed by the
+// numbers of the lines whose operations overlap it.
 func (c *linChecker) format(h []porcupine.Operation) string {
 	h = append([]porcupine.Operation(nil), h...)
 	sort.Slice(h, func(a, b int) bool { return h[a].Call < h[b].Call })
@@ -429,19 +666,33 @@ func (c *linChecker) format(h []porcupine.Operation) string {
 		}
 	}
 	var b strings.Builder
-	for _, op := range h {
-		fmt.Fprintf(&b, "  client %d  [%3d, %3d]  %s\n", op.ClientId, stamps[op.Call], stamps[op.Return],
+	for i, op := range h {
+		fmt.Fprintf(&b, "  #%-3d client %d  [%3d, %3d]  %s", i+1, op.ClientId, stamps[op.Call], stamps[op.Return],
 			c.model.DescribeOperation(op.Input, op.Output))
+		sep := "  (overlaps "
+		for j, other := range h {
+			if overlap(op, other) {
+				fmt.Fprintf(&b, "%s#%d", sep, j+1)
+				sep = ", "
+			}
+		}
+		if sep == ", " {
+			b.WriteString(")")
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
 
 // visualize writes porcupine's HTML visualization of h to a new file in
-// os.TempDir (not t.TempDir, which is removed when the test ends) and
-// returns its path.
-func (c *linChecker) visualize(h []porcupine.Operation) (string, error) {
+// Options.ArtifactDir, else t.ArtifactDir(), and returns its path.
+func (c *linChecker) visualize(t testing.TB, h []porcupine.Operation) (string, error) {
+	dir := c.opts.ArtifactDir
+	if dir == "" {
+		dir = t.ArtifactDir()
+	}
 	_, info := porcupine.CheckOperationsVerbose(c.model.Model, h, c.opts.CheckTimeout)
-	f, err := os.CreateTemp("", "xbeam-stress-*.html")
+	f, err := os.CreateTemp(dir, c.name+"-*.html")
 	if err != nil {
 		return "", err
 	}
@@ -454,5 +705,6 @@ func (c *linChecker) visualize(h []porcupine.Operation) (string, error) {
 
 // summary describes how much was checked.
 func (c *linChecker) summary() string {
-	return fmt.Sprintf("%d histories, %d operations", c.checked, c.ops)
+	return fmt.Sprintf("%d histories (%d%% with overlapping operations, from %d runs), %d operations",
+		c.checked, 100*c.overlapping/max(c.checked, 1), c.runs, c.ops)
 }

@@ -3,6 +3,9 @@ package stress_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/xbeam/xbeam/stress"
 )
 
@@ -43,9 +46,9 @@ func TestQueueModelVerdicts(t *testing.T) {
 			{Client: 1, Call: 5, Return: 8, Kind: "TryPop", V: 2, OK: true},
 			{Client: 2, Call: 6, Return: 7, Kind: "TryPop", V: 1, OK: true},
 		}, true},
-		// Regression (found by xbeam-stress under xbeam_chaos): a blocking
-		// Push that fails with ErrClosed held the only slot of a Bounded
-		// queue for a moment, so a TryPush before the Close saw it full.
+		// A blocking Push that fails with ErrClosed may hold the only slot
+		// of a ring for a moment, so a TryPush before the Close sees it
+		// full.
 		{"relaxed: a push failing on Close holds a slot", 1, true, []stress.Op{
 			{Client: 0, Call: 1, Return: 10, Kind: "Push", V: 1, Err: "closed"},
 			{Client: 1, Call: 2, Return: 3, Kind: "TryPush", V: 2},
@@ -124,7 +127,56 @@ func TestMinimizer(t *testing.T) {
 	if stress.QueueHistoryLinearizable(0, false, ops) {
 		t.Fatal("the history should not be linearizable")
 	}
-	if n := stress.MinimizeQueueHistory(0, ops); n != 3 {
-		t.Fatalf("minimized to %d operations, want 3 (push 2, the empty pop, pop 2)", n)
+	if kept, _ := stress.MinimizeQueueHistory(0, ops); len(kept) != 3 {
+		t.Fatalf("minimized to %d operations, want 3 (push 2, the empty pop, pop 2)", len(kept))
 	}
+}
+
+// A minimized witness is still a violation and keeps every operation that
+// overlaps one it keeps, and its report says which overlap. Here a TryPop
+// reports empty although 2 was pushed before it and only popped after it
+// returned; a concurrent pop of 1 overlaps the empty one (and is why the
+// empty TryPop cannot simply be explained by 1 being taken), and a later,
+// sequential push and pop of 3 are irrelevant.
+func TestMinimizerKeepsOverlappingOperations(t *testing.T) {
+	ops := []stress.Op{
+		{Client: 0, Call: 1, Return: 2, Kind: "TryPush", V: 1, OK: true},
+		{Client: 0, Call: 3, Return: 4, Kind: "TryPush", V: 2, OK: true},
+		{Client: 1, Call: 5, Return: 8, Kind: "TryPop", V: 1, OK: true},
+		{Client: 2, Call: 6, Return: 7, Kind: "TryPop"}, // empty: 2 is queued
+		{Client: 0, Call: 9, Return: 10, Kind: "TryPop", V: 2, OK: true},
+		{Client: 0, Call: 11, Return: 12, Kind: "TryPush", V: 3, OK: true},
+		{Client: 0, Call: 13, Return: 14, Kind: "TryPop", V: 3, OK: true},
+	}
+	require.False(t, stress.QueueHistoryLinearizable(0, false, ops))
+	kept, report := stress.MinimizeQueueHistory(0, ops)
+	require.False(t, stress.QueueHistoryLinearizable(0, false, kept), "the witness must stay a violation:\n%s", report)
+	overlaps := func(a, b stress.Op) bool { return a.Client != b.Client && a.Call < b.Return && b.Call < a.Return }
+	for _, k := range kept {
+		for _, o := range ops {
+			if overlaps(k, o) {
+				require.Contains(t, kept, o, "an operation overlapping a kept one was dropped:\n%s", report)
+			}
+		}
+	}
+	require.Contains(t, kept, ops[2], "the pop of 1 that overlaps the empty pop:\n%s", report)
+	require.NotContains(t, kept, ops[5], "the later push of 3 is irrelevant:\n%s", report)
+	require.Contains(t, report, "overlaps #")
+	t.Logf("witness:\n%s", report)
+}
+
+// RelaxedFull covers a ring whose TryPush needs the slot an older TryPop
+// still holds: capacity 2, 1 and 2 pushed, a TryPop of 1 still in flight
+// while a TryPop of 2 completes, and a TryPush then reports full although
+// the queue is empty.
+func TestRelaxedFullSlotHeldByOlderPop(t *testing.T) {
+	ops := []stress.Op{
+		{Client: 0, Call: 1, Return: 2, Kind: "TryPush", V: 1, OK: true},
+		{Client: 0, Call: 3, Return: 4, Kind: "TryPush", V: 2, OK: true},
+		{Client: 1, Call: 5, Return: 20, Kind: "TryPop", V: 1, OK: true},
+		{Client: 2, Call: 6, Return: 7, Kind: "TryPop", V: 2, OK: true},
+		{Client: 0, Call: 8, Return: 9, Kind: "TryPush", V: 3},
+	}
+	assert.True(t, stress.QueueHistoryLinearizable(2, true, ops), "RelaxedFull must allow it")
+	assert.False(t, stress.QueueHistoryLinearizable(2, false, ops), "the strict model must not")
 }

@@ -90,6 +90,7 @@ func (q *mutexQueue) Close() {
 type blockingMutexQueue struct {
 	*mutexQueue
 	ignoreClose bool // planted bug: Push succeeds after Close
+	deaf        bool // planted bug: waiting Pops and Pushes do not see Close
 }
 
 var errClosed = errors.New("test: closed")
@@ -99,10 +100,10 @@ func (q *blockingMutexQueue) Push(ctx context.Context, v uint64) error {
 		q.mu.Lock()
 		closed := q.closed
 		q.mu.Unlock()
-		if closed && !q.ignoreClose {
+		if closed && !q.ignoreClose && !q.deaf {
 			return errClosed
 		}
-		if closed {
+		if closed && q.ignoreClose {
 			q.mu.Lock()
 			q.items = append(q.items, v)
 			q.mu.Unlock()
@@ -126,7 +127,7 @@ func (q *blockingMutexQueue) Pop(ctx context.Context) (uint64, error) {
 		q.mu.Lock()
 		closed, empty := q.closed, len(q.items) == 0
 		q.mu.Unlock()
-		if closed && empty {
+		if closed && empty && !q.deaf {
 			return 0, errClosed
 		}
 		if err := ctx.Err(); err != nil {

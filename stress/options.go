@@ -21,7 +21,13 @@ const SeedEnv = "XBEAM_STRESS_SEED"
 // Options tunes the checks of this package. The zero value is ready to use:
 // every zero field takes a default sized by testing.Short() and by whether
 // the race detector is compiled in, so that a package calling the checks
-// with Options{} stays within its -short and -race time budgets.
+// with Options{} stays within its -short and -race time budgets. A bounded
+// ring that may report full while a pop hands its slot back, checked with
+// its overlap counted:
+//
+//	var st stress.Stats
+//	stress.CheckQueueLinearizable(t, newRing, stress.Options{Capacity: 4, RelaxedFull: true, Stats: &st})
+//	t.Logf("%d of %d histories overlapped", st.Overlapping.Load(), st.Histories.Load())
 type Options struct {
 	// Producers and Consumers are the goroutine counts CheckQueue sweeps;
 	// every (producer, consumer) pair is run. Default {1, 3} each.
@@ -51,13 +57,15 @@ type Options struct {
 	Capacity int
 
 	// RelaxedFull lets a failed TryPush of a bounded queue be
-	// linearizable when the queue holds fewer than Capacity items, by at
-	// most the number of pushes (whatever their outcome) and successful
-	// pops that overlap the TryPush in time. A ring that stores values in
-	// place and whose TryPush reports full instead of waiting for a pop
-	// that has taken its value but not yet handed the slot back (xsync's
-	// MPMCQueue is one) needs it. Without concurrency the queue must still
-	// be full at exactly Capacity (see FuzzQueue).
+	// linearizable when the queue holds fewer than Capacity items, as long
+	// as another client's push (whatever its outcome) or successful pop
+	// overlaps the TryPush in time. A ring that stores values in place and
+	// whose TryPush reports full instead of waiting for a pop that has
+	// taken its value but not yet handed the slot back (xsync's MPMCQueue
+	// is one) needs it: with capacity 2, a TryPush may find the one slot
+	// it can use still held by an older TryPop in flight while the other
+	// slot is free. Without concurrency the queue must still be full at
+	// exactly Capacity (see FuzzQueue).
 	RelaxedFull bool
 
 	// Histories is the number of concurrent histories the linearizability
@@ -74,6 +82,19 @@ type Options struct {
 	// CheckTimeout bounds one porcupine check. A check that times out fails
 	// the test (an unknown verdict is not a pass). Default 60s.
 	CheckTimeout time.Duration
+
+	// Stall is how long a check may go without any operation completing
+	// before it reports "no progress for Stall" as a violation, with every
+	// goroutine's stack, and stops. It also bounds how long a Pop or Push
+	// waiting on a blocking queue may take to return after Close.
+	// Default 20s.
+	Stall time.Duration
+
+	// ArtifactDir is the directory where a linearizability check writes
+	// the HTML visualization of a violation. Default: the test's
+	// t.ArtifactDir() (kept with go test -artifacts), or os.TempDir() when
+	// the testing.TB has no artifact directory.
+	ArtifactDir string
 
 	// Stats, if not nil, receives counts of the work done (see Stats).
 	Stats *Stats
@@ -116,6 +137,9 @@ func (o Options) defaults() Options {
 			o.Histories /= 4
 		}
 	}
+	if o.Stall == 0 {
+		o.Stall = 20 * time.Second
+	}
 	if o.CheckTimeout == 0 {
 		o.CheckTimeout = 60 * time.Second
 	}
@@ -136,8 +160,8 @@ func (o Options) defaults() Options {
 			}
 		}
 	}
-	if o.Items < 1 || o.Histories < 1 || o.Capacity < 0 {
-		panic("stress: Items and Histories must be positive and Capacity not negative")
+	if o.Items < 1 || o.Histories < 1 || o.Capacity < 0 || o.Stall < 0 || o.CheckTimeout < 0 {
+		panic("stress: Options: Items and Histories must be positive; Capacity, Stall and CheckTimeout not negative")
 	}
 	return o
 }

@@ -1,8 +1,10 @@
 package stress
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,10 +45,13 @@ type lener interface{ Len() int }
 //   - Len (if the queue has one) stays within [0, Capacity] and is 0 at the
 //     end.
 //
-// It fails t with the first violations found, the round's parameters and
-// the seed. GOMAXPROCS is restored when it returns. A round that makes no
-// progress for a minute (a queue that stays full although consumers pop)
-// is reported as a violation rather than hanging the test.
+// The first violation stops the round. It fails t with the violations
+// found, the round's parameters and the seed. A round in which no push or
+// pop completes for opts.Stall (a queue that stays full although
+// consumers pop, or an operation that never returns) fails with "no
+// progress" first and every goroutine's stack, rather than hanging the
+// test; goroutines stuck inside the queue are left behind. GOMAXPROCS is
+// restored when it returns.
 //
 // CheckQueue must be called from the test's goroutine.
 func CheckQueue(t testing.TB, newQueue func() Queue, opts Options) {
@@ -78,10 +83,15 @@ func hammerValue(producer, seq int) uint64 {
 	return uint64(producer+1)<<valueShift | uint64(seq+1)
 }
 
-// violations collects the first few problems found by concurrent workers.
+// violations collects the problems found by concurrent workers. The first
+// one stops the round (stop is set), since a round that has gone wrong can
+// only waste time: a queue that duplicated an item lets the consumers stop
+// early and leaves the producers waiting on a full queue.
 type violations struct {
+	stop  atomic.Bool
 	mu    sync.Mutex
 	n     int
+	cause string // a stall, printed before the violations that led to it
 	first []string
 }
 
@@ -92,6 +102,17 @@ func (v *violations) add(format string, args ...any) {
 	if len(v.first) < 10 {
 		v.first = append(v.first, fmt.Sprintf(format, args...))
 	}
+	v.stop.Store(true)
+}
+
+// stalled records that the round made no progress; msg goes first in the
+// report, followed by the goroutines' stacks.
+func (v *violations) stalled(msg string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.n++
+	v.cause = msg
+	v.stop.Store(true)
 }
 
 func (v *violations) err() error {
@@ -100,7 +121,18 @@ func (v *violations) err() error {
 	if v.n == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d violation(s):\n  %s", v.n, strings.Join(v.first, "\n  "))
+	var b strings.Builder
+	if v.cause != "" {
+		fmt.Fprintf(&b, "%s\n", v.cause)
+	}
+	fmt.Fprintf(&b, "%d violation(s)", v.n)
+	if len(v.first) > 0 {
+		fmt.Fprintf(&b, ":\n  %s", strings.Join(v.first, "\n  "))
+		if v.n > len(v.first) {
+			fmt.Fprintf(&b, "\n  ... and %d more", v.n-len(v.first))
+		}
+	}
+	return errors.New(b.String())
 }
 
 // tally counts how often each hammer value was taken.
@@ -143,18 +175,21 @@ func (ta *tally) check(vs *violations) {
 	}
 }
 
-// stallLimit is how long a hammer round may go without any push or pop
-// before it is reported as stuck.
-const stallLimit = time.Minute
-
-// watchdog waits for wg; if progress stops changing for stallLimit it sets
-// abort, records a violation and keeps waiting for the workers to give up.
-func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, abort *atomic.Bool, vs *violations, what func() string) {
+// watchdog waits for wg. If progress stops changing for stall it records
+// "no progress" as the cause of the failure, with every goroutine's stack,
+// sets vs.stop and gives the workers a moment (up to two seconds) to
+// notice; a worker stuck inside the structure never returns, so it does
+// not wait for them longer. The same holds after any other violation.
+func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, vs *violations, stall time.Duration, what func() string) {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	tick := time.NewTicker(250 * time.Millisecond)
+	tick := time.NewTicker(stallTick(stall))
 	defer tick.Stop()
 	last, lastChange := progress.Load(), time.Now()
+	var (
+		stoppedAt time.Time
+		stuck     bool
+	)
 	for {
 		select {
 		case <-done:
@@ -162,12 +197,41 @@ func watchdog(wg *sync.WaitGroup, progress *atomic.Int64, abort *atomic.Bool, vs
 		case now := <-tick.C:
 			if p := progress.Load(); p != last {
 				last, lastChange = p, now
-			} else if !abort.Load() && now.Sub(lastChange) > stallLimit {
-				vs.add("no progress for %v (%s): stuck", stallLimit, what())
-				abort.Store(true)
+			} else if !stuck && now.Sub(lastChange) > stall {
+				stuck = true
+				vs.stalled(fmt.Sprintf("no progress for %v (%s): stuck; goroutines:\n%s",
+					stall, what(), goroutineDump()))
+			}
+			if vs.stop.Load() {
+				if stoppedAt.IsZero() {
+					stoppedAt = now
+				} else if now.Sub(stoppedAt) > min(stall, 2*time.Second) {
+					// Workers that never see stop are stuck inside the
+					// structure; report them rather than wait forever.
+					if !stuck {
+						vs.stalled(fmt.Sprintf("workers still running %v after a violation stopped the round (%s); goroutines:\n%s",
+							now.Sub(stoppedAt).Truncate(time.Millisecond), what(), goroutineDump()))
+					}
+					return
+				}
 			}
 		}
 	}
+}
+
+// stallTick is how often a watchdog samples progress.
+func stallTick(stall time.Duration) time.Duration {
+	return min(max(stall/20, time.Millisecond), 250*time.Millisecond)
+}
+
+// goroutineDump returns the stacks of every goroutine, as a panic with
+// GOTRACEBACK=all would print them.
+func goroutineDump() string {
+	var b strings.Builder
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 2); err != nil {
+		return "(goroutine dump failed: " + err.Error() + ")"
+	}
+	return b.String()
 }
 
 // barrier releases n goroutines at once.
@@ -198,12 +262,12 @@ func hammerQueue(q Queue, producers, consumers int, o Options, round uint64) err
 	total := int64(per * producers)
 	ta := newTally(producers, per)
 	vs := &violations{}
+	abort := &vs.stop
 	var (
 		bar              barrier
 		wg               sync.WaitGroup
 		progress, popped atomic.Int64
 		producing        atomic.Int32
-		abort            atomic.Bool
 		ln, hasLen       = q.(lener)
 		checkLen         = func(string) {}
 	)
@@ -274,7 +338,7 @@ func hammerQueue(q Queue, producers, consumers int, o Options, round uint64) err
 			}
 		}()
 	}
-	watchdog(&wg, &progress, &abort, vs, func() string {
+	watchdog(&wg, &progress, vs, o.Stall, func() string {
 		return fmt.Sprintf("%d of %d items popped; producers still pushing: %d", popped.Load(), total, producing.Load())
 	})
 	if abort.Load() {

@@ -1,8 +1,11 @@
 package stress_test
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/xbeam/xbeam/stress"
 )
@@ -58,12 +61,11 @@ func TestPlantedQueueBugs(t *testing.T) {
 }
 
 // When porcupine cannot decide a whole history in time, the checker looks
-// for a smaller illegal part of it instead of only reporting "unknown".
-// TestUndecidedHistoryStillCaught: with a 1ns timeout every verdict is
-// unknown, and the checker must still find an illegal prefix. Every pop of
-// a non-empty queue reports empty, so the first history is illegal as soon
-// as one push completes before a pop (with a rarer bug the first history
-// could be legal, and the test failed once that way).
+// for a smaller illegal part of it instead of only reporting "unknown":
+// with a 1ns timeout every verdict is unknown, and the checker must still
+// find an illegal prefix. Every pop of a non-empty queue reports empty, so
+// the first history is illegal as soon as one push completes before a pop
+// (a rarer bug could leave the first history legal).
 func TestUndecidedHistoryStillCaught(t *testing.T) {
 	msg := expectFailure(t, "not linearizable", func(tb testing.TB) {
 		stress.CheckQueueLinearizable(tb, func() stress.Queue { q := newMutexQueue(0); q.spuriousPop = 1; return q },
@@ -87,4 +89,48 @@ func TestPlantedBlockingQueueBugs(t *testing.T) {
 		}, stress.Options{Capacity: 2, ErrClosed: errClosed})
 	})
 	t.Logf("caught:\n%s", msg)
+}
+
+// A queue whose waiting Pop and Push sleep through Close passes the
+// linearizability model (a Pop that ends with its context's error is
+// legal) but not the check that Close wakes its waiters.
+func TestPlantedCloseDoesNotWake(t *testing.T) {
+	msg := expectFailure(t, "parked through Close", func(tb testing.TB) {
+		stress.CheckBlockingQueueLinearizable(tb, func() stress.BlockingQueue {
+			return &blockingMutexQueue{mutexQueue: newMutexQueue(2), deaf: true}
+		}, stress.Options{Capacity: 2, ErrClosed: errClosed, Stall: time.Second})
+	})
+	require.Contains(t, msg, "goroutine ", "the report carries the goroutines' stacks")
+	t.Logf("caught:\n%.600s", msg)
+}
+
+// A hammer round that stops making progress is reported as such, first,
+// with the goroutines' stacks, and the check returns although the stuck
+// goroutines never do.
+func TestStallIsAViolation(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	msg := expectFailure(t, "no progress for", func(tb testing.TB) {
+		stress.CheckQueue(tb, func() stress.Queue { return &stuckQueue{mutexQueue: newMutexQueue(4), after: 100, release: release} },
+			stress.Options{Capacity: 4, Stall: 200 * time.Millisecond, Procs: []int{2}, Producers: []int{1}, Consumers: []int{1}})
+	})
+	require.Contains(t, msg, "goroutine ")
+	require.Regexp(t, `items=\d+: no progress for`, msg, "the stall comes first")
+}
+
+// stuckQueue is a mutexQueue whose pops hang after the first few, as a
+// lock-free queue spinning on a link that is never published would.
+type stuckQueue struct {
+	*mutexQueue
+	after   int64
+	pops    atomic.Int64
+	release chan struct{}
+}
+
+func (q *stuckQueue) TryPop() (uint64, bool) {
+	if q.pops.Add(1) > q.after {
+		<-q.release
+		return 0, false
+	}
+	return q.mutexQueue.TryPop()
 }

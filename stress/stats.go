@@ -53,7 +53,7 @@ func (s *Stats) addHistory(h []porcupine.Operation) {
 func overlapping(h []porcupine.Operation) bool {
 	for i := range h {
 		for j := range i {
-			if h[i].ClientId != h[j].ClientId && h[i].Call < h[j].Return && h[j].Call < h[i].Return {
+			if overlap(h[i], h[j]) {
 				return true
 			}
 		}

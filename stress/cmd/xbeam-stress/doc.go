@@ -18,6 +18,8 @@
 //	-procs      GOMAXPROCS; 0 draws 1, 2, 4 or 8 per chunk
 //	-seed       the run's seed; 0 picks one (printed)
 //	-start      the first chunk number (to replay a failing chunk)
+//	-stall      how long without any completed operation counts as stuck (default 20s)
+//	-artifacts  directory for HTML visualizations of violations (default the temp directory)
 //
 // The work is cut into chunks: a hammer round or a batch of histories, each
 // with a configuration and seed derived from (-seed, chunk number) only, so
@@ -30,5 +32,7 @@
 // failure, as the checks report it, and the exact command line that
 // reproduces it, including -race, -tags xbeam_chaos and the chaos seed when
 // the binary was built with them; the exit status is then 1 (2 for bad
-// flags).
+// flags). A target that makes no progress for -stall is a violation too:
+// the report says "no progress", carries every goroutine's stack, and the
+// run stops there, since its stuck goroutines cannot be stopped.
 package main

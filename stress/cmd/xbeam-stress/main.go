@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,8 @@ type config struct {
 	seed, start                   uint64
 	out                           io.Writer
 	progressEvery                 time.Duration
+	stall                         time.Duration
+	artifacts                     string
 }
 
 func main() {
@@ -45,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.procs, "procs", 0, "GOMAXPROCS; 0 draws 1, 2, 4 or 8 per chunk")
 	fs.Uint64Var(&cfg.seed, "seed", 0, "the run's seed; 0 picks one")
 	fs.Uint64Var(&cfg.start, "start", 0, "the first chunk number (to replay a failing chunk)")
+	fs.DurationVar(&cfg.stall, "stall", 20*time.Second, "report a violation, with every goroutine's stack, and stop when no operation completes for this long")
+	fs.StringVar(&cfg.artifacts, "artifacts", os.TempDir(), "directory for the HTML visualizations of violations")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -52,8 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "xbeam-stress: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	if cfg.duration <= 0 || cfg.producers < 0 || cfg.consumers < 0 || cfg.thieves < 0 || cfg.procs < 0 {
-		fmt.Fprintln(stderr, "xbeam-stress: -duration must be positive and goroutine counts not negative")
+	if cfg.duration <= 0 || cfg.stall <= 0 || cfg.producers < 0 || cfg.consumers < 0 || cfg.thieves < 0 || cfg.procs < 0 {
+		fmt.Fprintln(stderr, "xbeam-stress: -duration and -stall must be positive and goroutine counts not negative")
 		return 2
 	}
 	var names []string
@@ -72,8 +77,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		cfg.seed, cfg.duration, runtime.Version(), race.Enabled, atomicx.ChaosEnabled, atomicx.ChaosSeed(), runtime.NumCPU())
 	failed := 0
 	for _, name := range names {
-		if !soak(findTarget(name), cfg) {
+		passed, stuck := soak(findTarget(name), cfg)
+		if !passed {
 			failed++
+		}
+		if stuck {
+			// The stuck goroutines cannot be stopped: end the run.
+			fmt.Fprintf(stdout, "xbeam-stress: FAIL: %s made no progress; the remaining targets were not run\n", name)
+			return 1
 		}
 	}
 	if failed > 0 {
@@ -93,6 +104,8 @@ type chunkEnv struct {
 	procs, producers, consumers int
 	thieves                     int
 	stats                       *stress.Stats
+	stall                       time.Duration
+	artifacts                   string
 }
 
 // draw returns fixed if not 0, else a random count in [1, 8].
@@ -105,7 +118,7 @@ func (e *chunkEnv) draw(fixed int) int {
 
 func newChunkEnv(cfg config, k uint64, st *stress.Stats) *chunkEnv {
 	r := rand.New(rand.NewPCG(cfg.seed, k))
-	e := &chunkEnv{k: k, r: r, seed: r.Uint64() | 1, stats: st}
+	e := &chunkEnv{k: k, r: r, seed: r.Uint64() | 1, stats: st, stall: cfg.stall, artifacts: cfg.artifacts}
 	e.procs = cfg.procs
 	if e.procs == 0 {
 		e.procs = []int{1, 2, 4, 8}[r.IntN(4)]
@@ -124,6 +137,7 @@ func (e *chunkEnv) opts() stress.Options {
 	return stress.Options{
 		Producers: []int{e.producers}, Consumers: []int{e.consumers}, Thieves: []int{e.thieves},
 		Procs: []int{e.procs}, Items: items, Histories: histories, Seed: e.seed, Stats: e.stats,
+		Stall: e.stall, ArtifactDir: e.artifacts,
 	}
 }
 
@@ -132,8 +146,15 @@ func (e *chunkEnv) String() string {
 		e.k, e.procs, e.producers, e.consumers, e.thieves, e.seed)
 }
 
-// soak runs one target for cfg.duration and reports whether it passed.
-func soak(t *target, cfg config) bool {
+// soak runs one target for cfg.duration and reports whether it passed, and
+// whether it stopped because the target made no progress (its goroutines
+// are then stuck for good).
+//
+// The checks report a stall themselves, after cfg.stall without progress.
+// The soak keeps a watchdog of its own, at twice that, for whatever the
+// checks do not watch (a check stuck outside its workers): it then prints
+// "no progress" with every goroutine's stack and gives up on the chunk.
+func soak(t *target, cfg config) (passed, stuck bool) {
 	st := &stress.Stats{}
 	start := time.Now()
 	deadline := start.Add(cfg.duration)
@@ -142,21 +163,32 @@ func soak(t *target, cfg config) bool {
 		violations int
 	)
 	done := make(chan struct{})
+	stalled := make(chan string, 1)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tick := time.NewTicker(cfg.progressEvery)
+		tick := time.NewTicker(min(cfg.progressEvery, cfg.stall/4))
 		defer tick.Stop()
-		lastOps, lastTime := int64(0), start
+		lastOps, lastTime, lastPrint, lastChange := int64(0), start, start, start
 		for {
 			select {
 			case <-done:
 				return
 			case now := <-tick.C:
 				ops := st.Ops.Load()
+				if ops != lastOps {
+					lastChange = now
+				} else if now.Sub(lastChange) > 2*cfg.stall {
+					stalled <- fmt.Sprintf("no progress for %v: no operation completed; goroutines:\n%s",
+						now.Sub(lastChange).Truncate(time.Second), goroutineDump())
+					return
+				}
+				if now.Sub(lastPrint) < cfg.progressEvery {
+					continue
+				}
 				rate := float64(ops-lastOps) / now.Sub(lastTime).Seconds()
-				lastOps, lastTime = ops, now
+				lastOps, lastTime, lastPrint = ops, now, now
 				mu.Lock()
 				v := violations
 				mu.Unlock()
@@ -172,11 +204,12 @@ func soak(t *target, cfg config) bool {
 	var failedEnv *chunkEnv
 	for chunks == 0 || time.Now().Before(deadline) {
 		env := newChunkEnv(cfg, k, st)
-		if msg := runChunk(t, env); msg != "" {
+		msg, hung := runChunk(t, env, stalled)
+		if msg != "" {
 			mu.Lock()
 			violations++
 			mu.Unlock()
-			failure, failedEnv = msg, env
+			failure, failedEnv, stuck = msg, env, hung || strings.Contains(msg, "no progress for")
 			break
 		}
 		chunks++
@@ -188,11 +221,20 @@ func soak(t *target, cfg config) bool {
 	if failure != "" {
 		fmt.Fprintf(cfg.out, "xbeam-stress: %s: VIOLATION in %s after %v:\n%s\n", t.name, failedEnv, elapsed, failure)
 		fmt.Fprintf(cfg.out, "xbeam-stress: reproduce with:\n  %s\n", reproduce(cfg, t.name, failedEnv.k))
-		return false
+		return false, stuck
 	}
 	fmt.Fprintf(cfg.out, "xbeam-stress: %s: PASS in %v: %d chunks, %d operations, %d hammer rounds, %d histories (%d operations; %d with overlapping operations) linearizable, 0 violations\n",
 		t.name, elapsed, chunks, st.Ops.Load(), st.Rounds.Load(), st.Histories.Load(), st.HistoryOps.Load(), st.Overlapping.Load())
-	return true
+	return true, false
+}
+
+// goroutineDump returns the stacks of every goroutine.
+func goroutineDump() string {
+	var b strings.Builder
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 2); err != nil {
+		return "(goroutine dump failed: " + err.Error() + ")"
+	}
+	return b.String()
 }
 
 // reproduce returns the command line that replays chunk k of target.
@@ -212,6 +254,9 @@ func reproduce(cfg config, target string, k uint64) string {
 		b.WriteString(" -tags xbeam_chaos")
 	}
 	fmt.Fprintf(&b, " ./stress/cmd/xbeam-stress -target %s -seed %d -start %d -duration %v", target, cfg.seed, k, cfg.duration)
+	if cfg.stall != 20*time.Second {
+		fmt.Fprintf(&b, " -stall %v", cfg.stall)
+	}
 	for _, f := range []struct {
 		name string
 		v    int
@@ -223,16 +268,22 @@ func reproduce(cfg config, target string, k uint64) string {
 	return b.String()
 }
 
-// runChunk runs one chunk of t and returns its failure report, if any.
-func runChunk(t *target, env *chunkEnv) string {
+// runChunk runs one chunk of t and returns its failure report, if any. If
+// the soak's watchdog reports a stall first, it returns that report and
+// hung, leaving the chunk's goroutines behind.
+func runChunk(t *target, env *chunkEnv, stalled <-chan string) (report string, hung bool) {
 	rec := &recorder{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		t.chunk(rec, env)
 	}()
-	<-done
-	return rec.report()
+	select {
+	case <-done:
+		return rec.report(), false
+	case msg := <-stalled:
+		return msg, true
+	}
 }
 
 // human formats a rate: 1234567 -> "1.23M".

@@ -96,11 +96,41 @@ func TestChunkConfigIsDeterministic(t *testing.T) {
 
 func TestProgressLines(t *testing.T) {
 	var out bytes.Buffer
-	cfg := config{target: "deque", duration: 500 * time.Millisecond, seed: 1, out: &out, progressEvery: 50 * time.Millisecond}
-	if !soak(findTarget("deque"), cfg) {
+	cfg := config{target: "deque", duration: 500 * time.Millisecond, seed: 1, out: &out, progressEvery: 50 * time.Millisecond,
+		stall: 20 * time.Second, artifacts: t.ArtifactDir()}
+	if passed, _ := soak(findTarget("deque"), cfg); !passed {
 		t.Fatalf("deque soak failed:\n%s", out.String())
 	}
 	if n := strings.Count(out.String(), "ops/s"); n < 1 {
 		t.Fatalf("no progress line in 500ms at one per 50ms:\n%s", out.String())
 	}
+}
+
+// A target that stops making progress is a violation: the soak reports "no
+// progress" with the goroutines' stacks and stops the whole run, instead
+// of running on at 0 ops/s.
+func TestStallStopsTheRun(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	hung := &target{name: "hung", chunk: func(tb testing.TB, e *chunkEnv) {
+		e.stats.Ops.Add(1)
+		<-release // stuck inside the structure, where no check can see it
+	}}
+	saved := targets
+	targets = []*target{hung, {name: "after", chunk: func(testing.TB, *chunkEnv) {
+		t.Error("a target ran after a stuck one")
+	}}}
+	defer func() { targets = saved }()
+	var out, errOut bytes.Buffer
+	start := time.Now()
+	code := run([]string{"-target", "all", "-duration", "1m", "-stall", "100ms"}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"no progress for", "goroutine ", "hung made no progress", "-stall 100ms"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	t.Logf("stopped after %v", time.Since(start))
 }
