@@ -1,0 +1,284 @@
+package forkjoin
+
+import (
+	"context"
+	"math/rand/v2"
+
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/deque"
+)
+
+// Ctx is a worker's handle, passed to every task it runs: the task forks
+// and joins through it (Go has no goroutine-local state to find the
+// worker by). A Ctx must only be used by the task it was passed to, on
+// that task's goroutine, until the task returns; it must not be kept or
+// passed to other goroutines. Its methods are not safe for concurrent use.
+type Ctx struct {
+	_ noCopy
+
+	pool *Pool
+	id   int                  // index in pool.ctxs
+	own  *deque.Worker[*task] // owner: this worker's goroutine
+	rng  *rand.Rand           // victim choice; owner-only
+
+	// call is the call of the task running now; execute sets it for the
+	// task and restores it after.
+	call *call
+
+	// frames[:depth] are the join frames of the joins in progress on this
+	// worker, innermost last. Joins nest strictly on one worker, so the
+	// frames form a stack and are reused at once: a join costs no
+	// allocation once the stack is deep enough. Owner-only.
+	frames []*task
+	depth  int
+
+	// free holds finished unjoined tasks for reuse by Go. Owner-only.
+	free []*task
+
+	// parked is set while this worker is parked inside a join, waiting for
+	// a stolen half; whoever finishes a frame of this worker loads it
+	// after publishing the frame's done, and wakes the parked workers.
+	parked atomicx.Bool
+}
+
+// task is what the deques hold: a joined half (a frame, owned by the
+// joining worker and reused by it) or an unjoined task (the root of a
+// Run, or one forked by Go, recycled through a worker's free list).
+type task struct {
+	fn  func(*Ctx) // the task, or nil when ext is
+	ext runner     // a typed task (JoinFunc, For) when fn is nil
+	// call is the Run the task belongs to.
+	call     *call
+	detached bool // an unjoined task: counts down call.pending
+	// dropped is set by the worker that took the task if it did not run
+	// it to completion (its call was stopped, or it panicked); read by the
+	// joiner after done.
+	dropped bool
+
+	// For frames only: owner is the worker whose stack holds the frame;
+	// done is set (by a worker other than the owner) when the stolen half
+	// has finished; the owner resets it before reusing the frame. A frame
+	// popped back by its owner never touches done.
+	owner *Ctx
+	done  atomicx.Uint32
+	// thief is the worker that took the frame, for the owner to steal
+	// from first while it waits; stored before the task runs.
+	thief atomicx.Int32
+	// isFor marks a frame of For, whose task is forRange (no allocation).
+	isFor    bool
+	forRange forRange
+}
+
+// runner is a typed task stored in a frame: run executes it on c when the
+// frame was taken from a deque (popped back out of order, or stolen).
+type runner interface {
+	run(c *Ctx, t *task)
+}
+
+// reset clears a frame's references so that the task's closure and data
+// are collectable at once; the typed record itself is kept for reuse.
+func (t *task) reset() {
+	t.fn, t.dropped = nil, false
+	if t.done.Load() != 0 {
+		t.done.Store(0)
+	}
+	if t.isFor {
+		t.isFor, t.forRange = false, forRange{}
+	}
+}
+
+// Stopped reports whether the task's call has been stopped (its context is
+// done, or a task panicked): tasks forked from now on are dropped, and a
+// long-running task may return early.
+func (c *Ctx) Stopped() bool { return c.call.stopped.Load() }
+
+// Worker returns the index of the worker running the task, in [0,
+// Workers()): for per-worker accumulators.
+func (c *Ctx) Worker() int { return c.id }
+
+// Workers returns the number of workers of the pool.
+func (c *Ctx) Workers() int { return len(c.pool.ctxs) }
+
+// frame takes the next frame of the stack, fills its call, and returns
+// it; the caller fills the task and then calls fork.
+func (c *Ctx) frame() *task {
+	if c.depth == len(c.frames) {
+		c.frames = append(c.frames, &task{owner: c})
+	}
+	f := c.frames[c.depth]
+	c.depth++
+	f.call = c.call
+	return f
+}
+
+// fork publishes t in the worker's deque, where thieves can take it, and
+// wakes a parked worker if none is spinning.
+func (c *Ctx) fork(t *task) {
+	c.own.Push(t)
+	c.pool.notify()
+}
+
+// Join runs a(c) and b(c), in parallel if a worker is free, and returns
+// when both have returned. a runs at once on the calling worker; b waits
+// in the worker's deque, where an idle worker may steal it. If nobody did
+// by the time a returns, the worker takes b back and runs it itself,
+// which is the common case and costs a deque push and pop. If b was
+// stolen, the worker runs other tasks (those of the thief first) while it
+// waits for it, so that no worker idles while work exists.
+//
+// The closure b is stored in the deque, so Go's escape analysis moves it
+// (and the variables it captures) to the heap: one or two allocations per
+// Join when b captures variables. JoinFunc has none.
+//
+// If the call was stopped (its context is done or a task panicked), Join
+// returns at once without running a or b. If b panicked on another
+// worker, Join panics as well, to end the failed computation; the first
+// panic reaches Run. Memory model: the return of a and of b synchronizes
+// before the return of Join. Join panics if a or b is nil.
+func (c *Ctx) Join(a, b func(*Ctx)) {
+	if a == nil || b == nil {
+		panic("forkjoin: Ctx.Join with a nil function")
+	}
+	if c.call.stopped.Load() {
+		return
+	}
+	f := c.frame()
+	f.fn = b
+	c.fork(f)
+	a(c)
+	if t, ok := c.own.Pop(); ok && t == f {
+		// Not stolen: the fast path.
+		c.depth--
+		f.fn = nil
+		if !c.call.stopped.Load() {
+			b(c)
+		}
+		return
+	} else {
+		c.joinSlow(f, t, ok)
+	}
+}
+
+// joinSlow finishes a join whose frame f was not on top of the worker's
+// deque when the inline half returned; t, ok is what that Pop returned.
+// Nothing older than f can be there: thieves take the oldest tasks first,
+// so if f was stolen, so was everything below it. What the Pop returned is
+// therefore f itself further down (tasks forked by Go above it), a newer
+// task, or nothing (f was stolen).
+func (c *Ctx) joinSlow(f *task, t *task, ok bool) {
+	c.settle(f, false, t, ok)
+	c.depth--
+	dropped := f.dropped
+	f.reset()
+	if dropped && c.call.panicked.Load() != nil {
+		panic(abandoned{})
+	}
+}
+
+// settle returns once frame f's task has run or been dropped (drop: it is
+// dropped if it was not stolen), running the tasks above it in the
+// worker's deque and, if f was stolen, other tasks while it waits. t, ok
+// is the result of a Pop of the worker's deque already made.
+func (c *Ctx) settle(f *task, drop bool, t *task, ok bool) {
+	for ; ok && t != f; t, ok = c.own.Pop() {
+		c.execute(t)
+	}
+	if !ok {
+		c.wait(f)
+		return
+	}
+	// f is back, never stolen: run it here, as its joiner.
+	if drop || c.call.stopped.Load() {
+		f.dropped = true
+		return
+	}
+	switch {
+	case f.fn != nil:
+		f.fn(c)
+	case f.isFor:
+		c.forSplit(f.forRange, false)
+	default:
+		f.ext.run(c, f)
+	}
+}
+
+// wait returns once the stolen frame f is done. Meanwhile it runs tasks
+// from its own deque and steals, from the thief first (leapfrogging, as
+// in rayon-core's join); with nothing to run it spins briefly, then parks
+// until the thief finishes f or a spawn wakes it.
+func (c *Ctx) wait(f *task) {
+	p := c.pool
+	var bo atomicx.Backoff
+	for f.done.Load() == 0 {
+		if t, ok := c.own.Pop(); ok {
+			c.execute(t)
+			bo.Reset()
+			continue
+		}
+		if t, ok := c.steal(int(f.thief.Load())); ok {
+			c.execute(t)
+			bo.Reset()
+			continue
+		}
+		if !bo.ShouldPark() {
+			bo.Snooze()
+			continue
+		}
+		// Park. The thief stores done and then loads parked; we store
+		// parked and then load done (after Prepare): with sequentially
+		// consistent atomics one of the two sees the other.
+		c.parked.Store(true)
+		w := p.idle.Prepare()
+		if f.done.Load() != 0 {
+			p.idle.Cancel(w)
+			c.parked.Store(false)
+			return
+		}
+		if t, ok := c.steal(-1); ok {
+			p.idle.Cancel(w)
+			c.parked.Store(false)
+			c.execute(t)
+			continue
+		}
+		_ = p.idle.Wait(context.Background(), w)
+		c.parked.Store(false)
+		bo.Reset()
+	}
+}
+
+// Go forks fn as a task of the call that is not joined by the caller: it
+// may run at any time before Run returns, on any worker. Use it for
+// irregular trees (a task per node of unknown fan-out); use Join or
+// JoinFunc when the caller needs the result. Go allocates only when the
+// worker's free list of tasks is empty. If the call is stopped, fn is
+// dropped. Go panics if fn is nil.
+func (c *Ctx) Go(fn func(*Ctx)) {
+	if fn == nil {
+		panic("forkjoin: Ctx.Go with a nil function")
+	}
+	cl := c.call
+	if cl.stopped.Load() {
+		return
+	}
+	cl.pending.Add(1)
+	t := c.getTask()
+	t.fn, t.call = fn, cl
+	c.fork(t)
+}
+
+// getTask returns an unjoined task record from the free list.
+func (c *Ctx) getTask() *task {
+	if n := len(c.free); n > 0 {
+		t := c.free[n-1]
+		c.free = c.free[:n-1]
+		return t
+	}
+	return &task{detached: true}
+}
+
+// putTask recycles a cleared unjoined task record.
+func (c *Ctx) putTask(t *task) {
+	if len(c.free) < 1024 {
+		c.free = append(c.free, t)
+	}
+}

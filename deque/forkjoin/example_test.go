@@ -1,0 +1,139 @@
+package forkjoin_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/xbeam/xbeam/deque/forkjoin"
+)
+
+// fib computes fib(n) with one task per call: JoinFunc forks the second
+// call and allocates nothing.
+func fib(c *forkjoin.Ctx, n int) int {
+	if n < 2 {
+		return n
+	}
+	x, y := forkjoin.JoinFunc(c, fib, n-1, n-2)
+	return x + y
+}
+
+func Example() {
+	p := forkjoin.New(0)
+	defer p.Close()
+	var r int
+	if err := p.Run(context.Background(), func(c *forkjoin.Ctx) { r = fib(c, 20) }); err != nil {
+		panic(err)
+	}
+	fmt.Println(r)
+	// Output: 6765
+}
+
+// A parallel sum: ForRange hands each worker whole pieces of the range,
+// and JoinFunc adds up the halves of a recursive split.
+func Example_sum() {
+	xs := make([]int, 1_000_000)
+	for i := range xs {
+		xs[i] = i % 7
+	}
+	var sum func(c *forkjoin.Ctx, s []int) int
+	sum = func(c *forkjoin.Ctx, s []int) int {
+		if len(s) <= 4096 {
+			t := 0
+			for _, x := range s {
+				t += x
+			}
+			return t
+		}
+		a, b := forkjoin.JoinFunc(c, sum, s[:len(s)/2], s[len(s)/2:])
+		return a + b
+	}
+	p := forkjoin.New(0)
+	defer p.Close()
+	var total int
+	_ = p.Run(context.Background(), func(c *forkjoin.Ctx) { total = sum(c, xs) })
+	fmt.Println(total)
+	// Output: 2999997
+}
+
+// quicksort sorts s in place: partition, then sort the two sides in
+// parallel. Below a cutoff the sequential sort is faster than a fork.
+func quicksort(c *forkjoin.Ctx, s []int) struct{} {
+	if len(s) <= 1024 {
+		slices.Sort(s)
+		return struct{}{}
+	}
+	pivot := s[len(s)/2]
+	i, j := 0, len(s)-1
+	for i <= j {
+		for s[i] < pivot {
+			i++
+		}
+		for s[j] > pivot {
+			j--
+		}
+		if i <= j {
+			s[i], s[j] = s[j], s[i]
+			i++
+			j--
+		}
+	}
+	forkjoin.JoinFunc(c, quicksort, s[:j+1], s[i:])
+	return struct{}{}
+}
+
+func Example_quicksort() {
+	s := make([]int, 100_000)
+	x := uint32(1)
+	for i := range s {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		s[i] = int(x % 1000)
+	}
+	p := forkjoin.New(0)
+	defer p.Close()
+	_ = p.Run(context.Background(), func(c *forkjoin.Ctx) { quicksort(c, s) })
+	fmt.Println(slices.IsSorted(s), len(s))
+	// Output: true 100000
+}
+
+type node struct {
+	val      int
+	children []*node
+}
+
+// A tree walk of unknown fan-out: Go forks one task per child, and Run
+// returns when the whole tree is visited.
+func Example_treeWalk() {
+	var build func(depth int) *node
+	build = func(depth int) *node {
+		n := &node{val: depth}
+		if depth > 0 {
+			for range 3 {
+				n.children = append(n.children, build(depth-1))
+			}
+		}
+		return n
+	}
+	root := build(6)
+	p := forkjoin.New(0)
+	defer p.Close()
+	counts := make([]int, p.Workers()) // per-worker: no sharing, no atomics
+	var visit func(n *node) func(*forkjoin.Ctx)
+	visit = func(n *node) func(*forkjoin.Ctx) {
+		return func(c *forkjoin.Ctx) {
+			counts[c.Worker()]++
+			for _, ch := range n.children {
+				c.Go(visit(ch))
+			}
+		}
+	}
+	_ = p.Run(context.Background(), visit(root))
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	fmt.Println(total)
+	// Output: 1093
+}

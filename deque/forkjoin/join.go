@@ -1,0 +1,58 @@
+package forkjoin
+
+// joinRec is the typed task of JoinFunc: the second call's function and
+// argument, and its result. A frame keeps its joinRec for the next
+// JoinFunc of the same types at the same depth, so that steady-state
+// forking allocates nothing.
+type joinRec[T, R any] struct {
+	f func(*Ctx, T) R
+	x T
+	r R
+}
+
+func (j *joinRec[T, R]) run(c *Ctx, _ *task) { j.r = j.f(c, j.x) }
+
+// JoinFunc calls f(c, x) and f(c, y), in parallel if a worker is free, and
+// returns their results. It is Join for the common case of two calls of
+// one function (the two halves of a divide and conquer): the argument and
+// result are copied into a task record that the worker reuses, so that
+// with a top-level function f (no closure) JoinFunc allocates nothing.
+// f(c, x) runs on the calling worker; f(c, y) may be stolen, exactly as
+// Join's b.
+//
+// If the call was stopped (its context is done or a task panicked),
+// JoinFunc returns zero results at once, or for a call that did not run.
+// Memory model: the return of each call of f synchronizes before the
+// return of JoinFunc. JoinFunc panics if f is nil.
+func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
+	if f == nil {
+		panic("forkjoin: JoinFunc with a nil function")
+	}
+	if c.call.stopped.Load() {
+		return rx, ry
+	}
+	fr := c.frame()
+	j, ok := fr.ext.(*joinRec[T, R])
+	if !ok {
+		j = new(joinRec[T, R])
+		fr.ext = j
+	}
+	j.f, j.x = f, y
+	c.fork(fr)
+	rx = f(c, x)
+	var zero T
+	if t, ok := c.own.Pop(); ok && t == fr {
+		// Not stolen: the fast path.
+		c.depth--
+		j.f, j.x = nil, zero
+		if !c.call.stopped.Load() {
+			ry = f(c, y)
+		}
+		return rx, ry
+	} else {
+		c.joinSlow(fr, t, ok)
+	}
+	var zr R
+	ry, j.f, j.x, j.r = j.r, nil, zero, zr
+	return rx, ry
+}
