@@ -28,9 +28,12 @@ type Ctx struct {
 	// frames[:depth] are the join frames of the joins in progress on this
 	// worker, innermost last. Joins nest strictly on one worker, so the
 	// frames form a stack and are reused at once: a join costs no
-	// allocation once the stack is deep enough. Owner-only.
+	// allocation once the stack is deep enough. frames[:pub] have been
+	// pushed to own (published: stealable); frames[pub:depth] are private
+	// and are run by this worker alone (see fork). Owner-only.
 	frames []*task
 	depth  int
+	pub    int
 
 	// free holds finished unjoined tasks for reuse by Go. Owner-only.
 	free []*task
@@ -99,8 +102,8 @@ func (c *Ctx) Worker() int { return c.id }
 // Workers returns the number of workers of the pool.
 func (c *Ctx) Workers() int { return len(c.pool.ctxs) }
 
-// frame takes the next frame of the stack, fills its call, and returns
-// it; the caller fills the task and then calls fork.
+// frame takes the next frame of the stack and fills its call; the caller
+// fills the task and then calls fork.
 func (c *Ctx) frame() *task {
 	if c.depth == len(c.frames) {
 		c.frames = append(c.frames, &task{owner: c})
@@ -111,11 +114,46 @@ func (c *Ctx) frame() *task {
 	return f
 }
 
-// fork publishes t in the worker's deque, where thieves can take it, and
-// wakes a parked worker if none is spinning.
-func (c *Ctx) fork(t *task) {
-	c.own.Push(t)
+// fork makes the new top frame a pending fork. Forks are published
+// lazily (lazy task creation: Mohr, Kranz and Halstead, 1991): a worker
+// keeps its oldest pending fork in its deque, where thieves take it, and
+// the newer ones private until the deque is empty again, when a thief has
+// taken what was there. Thieves only ever take the oldest tasks, so a
+// private fork is one no thief would have taken yet; keeping it private
+// saves the deque's push and pop (and their atomic operations) in the
+// common case where the fork is taken back by its own worker.
+func (c *Ctx) fork() {
+	if c.own.Len() == 0 {
+		c.publish()
+	}
+}
+
+// publish pushes the oldest private frame to the worker's deque and wakes
+// a parked worker if none is spinning.
+func (c *Ctx) publish() {
+	f := c.frames[c.pub]
+	c.pub++
+	c.own.Push(f)
 	c.pool.notify()
+}
+
+// private reports whether the top frame was never published, and if so
+// pops it: its task is the caller's to run (or drop) inline.
+func (c *Ctx) private() bool {
+	d := c.depth - 1
+	if d < c.pub {
+		return false
+	}
+	c.depth = d
+	return true
+}
+
+// poll publishes the oldest private frame if the deque is empty: long
+// loops call it so that a thief need not wait for their next fork.
+func (c *Ctx) poll() {
+	if c.pub < c.depth && c.own.Len() == 0 {
+		c.publish()
+	}
 }
 
 // Join runs a(c) and b(c), in parallel if a worker is free, and returns
@@ -144,30 +182,28 @@ func (c *Ctx) Join(a, b func(*Ctx)) {
 	}
 	f := c.frame()
 	f.fn = b
-	c.fork(f)
+	c.fork()
 	a(c)
-	if t, ok := c.own.Pop(); ok && t == f {
-		// Not stolen: the fast path.
-		c.depth--
+	if c.private() {
+		// Not published, so not stolen: the fast path.
 		f.fn = nil
 		if !c.call.stopped.Load() {
 			b(c)
 		}
 		return
-	} else {
-		c.joinSlow(f, t, ok)
 	}
+	c.joinPublished(f)
 }
 
-// joinSlow finishes a join whose frame f was not on top of the worker's
-// deque when the inline half returned; t, ok is what that Pop returned.
-// Nothing older than f can be there: thieves take the oldest tasks first,
-// so if f was stolen, so was everything below it. What the Pop returned is
-// therefore f itself further down (tasks forked by Go above it), a newer
-// task, or nothing (f was stolen).
-func (c *Ctx) joinSlow(f *task, t *task, ok bool) {
+// joinPublished finishes a join whose frame f, the top one, was published.
+// A Pop of the deque returns f, or a newer task (forked by Go, or stolen
+// in a batch, above f), or nothing: thieves take the oldest tasks first,
+// so if f was stolen, so was everything below it.
+func (c *Ctx) joinPublished(f *task) {
+	t, ok := c.own.Pop()
 	c.settle(f, false, t, ok)
 	c.depth--
+	c.pub = c.depth
 	dropped := f.dropped
 	f.reset()
 	if dropped && c.call.panicked.Load() != nil {
@@ -263,7 +299,8 @@ func (c *Ctx) Go(fn func(*Ctx)) {
 	cl.pending.Add(1)
 	t := c.getTask()
 	t.fn, t.call = fn, cl
-	c.fork(t)
+	c.own.Push(t)
+	c.pool.notify()
 }
 
 // getTask returns an unjoined task record from the free list.

@@ -79,26 +79,43 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 		f.isFor = true
 		f.forRange = r
 		f.forRange.lo = mid
-		c.fork(f)
+		c.fork()
 		left := r
 		left.hi = mid
 		c.forSplit(left, false)
-		if t, ok := c.own.Pop(); ok && t == f {
-			// Not stolen: continue with the right half here.
-			c.depth--
+		if c.private() {
+			// Not published, so not stolen: continue with the right half.
 			f.isFor, f.forRange = false, forRange{}
 			r.lo = mid
 			continue
+		}
+		c.joinPublished(f)
+		return
+	}
+	// The leaf runs in blocks, polling between them, so that a private
+	// fork of this loop is published once the deque runs dry.
+	for lo := r.lo; lo < r.hi; {
+		hi := lo + max(r.grain, leafBlock)
+		if hi > r.hi || hi < lo {
+			hi = r.hi
+		}
+		if r.each != nil {
+			for i := lo; i < hi; i++ {
+				r.each(i)
+			}
 		} else {
-			c.joinSlow(f, t, ok)
+			r.body(c, lo, hi)
 		}
-		return
-	}
-	if r.each != nil {
-		for i := r.lo; i < r.hi; i++ {
-			r.each(i)
+		lo = hi
+		if lo < r.hi {
+			if c.call.stopped.Load() {
+				return
+			}
+			c.poll()
 		}
-		return
 	}
-	r.body(c, r.lo, r.hi)
 }
+
+// leafBlock is the number of indexes a leaf of For runs between two polls
+// (unless grain is larger).
+const leafBlock = 1024

@@ -38,20 +38,18 @@ func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
 		fr.ext = j
 	}
 	j.f, j.x = f, y
-	c.fork(fr)
+	c.fork()
 	rx = f(c, x)
 	var zero T
-	if t, ok := c.own.Pop(); ok && t == fr {
-		// Not stolen: the fast path.
-		c.depth--
+	if c.private() {
+		// Not published, so not stolen: the fast path.
 		j.f, j.x = nil, zero
 		if !c.call.stopped.Load() {
 			ry = f(c, y)
 		}
 		return rx, ry
-	} else {
-		c.joinSlow(fr, t, ok)
 	}
+	c.joinPublished(fr)
 	var zr R
 	ry, j.f, j.x, j.r = j.r, nil, zero, zr
 	return rx, ry

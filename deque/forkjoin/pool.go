@@ -357,11 +357,14 @@ func (c *Ctx) recovered(r any, t *task, depth int) {
 	cl.stopped.Store(true)
 	for d := c.depth - 1; d >= depth; d-- {
 		f := c.frames[d]
-		t, ok := c.own.Pop()
-		c.settle(f, true, t, ok)
+		if d < c.pub {
+			t, ok := c.own.Pop()
+			c.settle(f, true, t, ok)
+		}
 		f.reset()
 	}
 	c.depth = depth
+	c.pub = min(c.pub, depth)
 }
 
 // complete finishes a task run by execute.
