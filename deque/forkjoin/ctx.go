@@ -67,6 +67,9 @@ type task struct {
 	// thief is the worker that took the frame, for the owner to steal
 	// from first while it waits; stored before the task runs.
 	thief atomicx.Int32
+	// inline is set while the owner runs a published frame it popped back
+	// (it is no longer in the deque). Owner-only.
+	inline bool
 	// isFor marks a frame of For, whose task is forRange (no allocation).
 	isFor    bool
 	forRange forRange
@@ -81,7 +84,7 @@ type runner interface {
 // reset clears a frame's references so that the task's closure and data
 // are collectable at once; the typed record itself is kept for reuse.
 func (t *task) reset() {
-	t.fn, t.dropped = nil, false
+	t.fn, t.dropped, t.inline = nil, false, false
 	if t.done.Load() != 0 {
 		t.done.Store(0)
 	}
@@ -228,6 +231,7 @@ func (c *Ctx) settle(f *task, drop bool, t *task, ok bool) {
 		f.dropped = true
 		return
 	}
+	f.inline = true // out of the deque: a panic from here must not settle it
 	switch {
 	case f.fn != nil:
 		f.fn(c)

@@ -94,10 +94,11 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 	}
 	// The leaf runs in blocks, polling between them, so that a private
 	// fork of this loop is published once the deque runs dry.
+	block := max(r.grain, leafBlock)
 	for lo := r.lo; lo < r.hi; {
-		hi := lo + max(r.grain, leafBlock)
-		if hi > r.hi || hi < lo {
-			hi = r.hi
+		hi := r.hi
+		if hi-lo >= 2*block {
+			hi = lo + block // and the rest keeps at least a block
 		}
 		if r.each != nil {
 			for i := lo; i < hi; i++ {

@@ -212,7 +212,16 @@ func (p *Pool) notify() {
 // spinner that finds a task wakes the next worker if it was the last.
 func (c *Ctx) loop() {
 	p := c.pool
-	defer p.wg.Done()
+	exited := false
+	defer func() {
+		if !exited {
+			// A task called runtime.Goexit; execute has failed its call.
+			// The worker's deque lives on: give it a new goroutine.
+			p.wg.Add(1)
+			go c.loop()
+		}
+		p.wg.Done()
+	}()
 	spinning := false
 	for {
 		t, ok := c.find()
@@ -250,6 +259,7 @@ func (c *Ctx) loop() {
 		}
 		if p.closed.Load() {
 			p.idle.Cancel(w)
+			exited = true
 			return
 		}
 		_ = p.idle.Wait(context.Background(), w) // never cancelled: no error
@@ -320,8 +330,13 @@ func (c *Ctx) steal(first int) (*task, bool) {
 func (c *Ctx) execute(t *task) {
 	saved, depth := c.call, c.depth
 	c.call = t.call
+	returned := false
 	defer func() {
-		if r := recover(); r != nil {
+		r := recover()
+		if r == nil && !returned {
+			r = errGoexit // the goroutine is exiting: loop starts another
+		}
+		if r != nil {
 			c.recovered(r, t, depth)
 		}
 		c.call = saved
@@ -329,6 +344,7 @@ func (c *Ctx) execute(t *task) {
 	}()
 	if t.call.stopped.Load() {
 		t.dropped = true
+		returned = true
 		return
 	}
 	if !t.detached {
@@ -342,7 +358,13 @@ func (c *Ctx) execute(t *task) {
 	default:
 		t.ext.run(c, t)
 	}
+	returned = true
 }
+
+// errGoexit is the panic value recorded for a task that called
+// runtime.Goexit (testing.T.FailNow does): the call fails as if the task
+// had panicked.
+var errGoexit = errors.New("forkjoin: a task called runtime.Goexit (testing's FailNow or SkipNow?): tasks must return")
 
 // recovered handles a panic that unwound a task down to execute: it
 // records the first panic on the call, stops the call, and settles the
@@ -357,7 +379,7 @@ func (c *Ctx) recovered(r any, t *task, depth int) {
 	cl.stopped.Store(true)
 	for d := c.depth - 1; d >= depth; d-- {
 		f := c.frames[d]
-		if d < c.pub {
+		if d < c.pub && !f.inline {
 			t, ok := c.own.Pop()
 			c.settle(f, true, t, ok)
 		}
