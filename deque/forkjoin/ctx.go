@@ -117,22 +117,24 @@ func (c *Ctx) frame() *task {
 	return f
 }
 
-// fork makes the new top frame a pending fork. Forks are published
-// lazily (lazy task creation: Mohr, Kranz and Halstead, 1991): a worker
-// keeps its oldest pending fork in its deque, where thieves take it, and
-// the newer ones private until the deque is empty again, when a thief has
-// taken what was there. Thieves only ever take the oldest tasks, so a
-// private fork is one no thief would have taken yet; keeping it private
-// saves the deque's push and pop (and their atomic operations) in the
-// common case where the fork is taken back by its own worker.
-func (c *Ctx) fork() {
-	if c.own.Len() == 0 {
-		c.publish()
-	}
-}
-
 // publish pushes the oldest private frame to the worker's deque and wakes
 // a parked worker if none is spinning.
+//
+// Forks are published lazily (lazy task creation: Mohr, Kranz and
+// Halstead, IEEE TPDS 1991): a worker keeps its oldest pending fork in its
+// deque, where thieves take it, and the newer ones private until the
+// deque is empty again (a thief took what was there). Thieves only ever
+// take the oldest tasks, so a private fork is one that no thief would
+// have taken yet; keeping it private saves the deque's push and pop, and
+// their atomic operations, in the common case where the fork is taken
+// back by its own worker. Each fork, after taking its frame, does
+//
+//	if c.own.Len() == 0 { c.publish() }
+//
+// (written out at each fork, so that Len inlines), and each join first
+// asks private whether its frame is still its own. The cost is latency:
+// a worker that starts a long sequential stretch with private forks
+// pending publishes the next one only at its next fork or poll.
 func (c *Ctx) publish() {
 	f := c.frames[c.pub]
 	c.pub++
@@ -160,12 +162,14 @@ func (c *Ctx) poll() {
 }
 
 // Join runs a(c) and b(c), in parallel if a worker is free, and returns
-// when both have returned. a runs at once on the calling worker; b waits
-// in the worker's deque, where an idle worker may steal it. If nobody did
-// by the time a returns, the worker takes b back and runs it itself,
-// which is the common case and costs a deque push and pop. If b was
-// stolen, the worker runs other tasks (those of the thief first) while it
-// waits for it, so that no worker idles while work exists.
+// when both have returned. a runs at once on the calling worker, and b is
+// left for an idle worker to steal: a worker keeps its oldest pending b in
+// its deque, where thieves look, and the newer ones in a private stack
+// until the deque is empty again. If nobody stole b by the time a returns,
+// the worker runs b itself, which is the common case and costs no atomic
+// operation when b was private. If b was stolen, the worker runs other
+// tasks (the thief's first) while it waits, so that no worker idles while
+// work exists.
 //
 // The closure b is stored in the deque, so Go's escape analysis moves it
 // (and the variables it captures) to the heap: one or two allocations per
@@ -185,7 +189,9 @@ func (c *Ctx) Join(a, b func(*Ctx)) {
 	}
 	f := c.frame()
 	f.fn = b
-	c.fork()
+	if c.own.Len() == 0 { // publish lazily: see publish
+		c.publish()
+	}
 	a(c)
 	if c.private() {
 		// Not published, so not stolen: the fast path.

@@ -79,7 +79,9 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 		f.isFor = true
 		f.forRange = r
 		f.forRange.lo = mid
-		c.fork()
+		if c.own.Len() == 0 { // publish lazily: see publish
+			c.publish()
+		}
 		left := r
 		left.hi = mid
 		c.forSplit(left, false)

@@ -38,7 +38,9 @@ func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
 		fr.ext = j
 	}
 	j.f, j.x = f, y
-	c.fork()
+	if c.own.Len() == 0 { // publish lazily: see publish
+		c.publish()
+	}
 	rx = f(c, x)
 	var zero T
 	if c.private() {
