@@ -183,31 +183,64 @@ func BenchmarkParallelFor(b *testing.B) {
 	}
 }
 
-// msort sorts a.src with a.dst as scratch (the result ends in a.src):
-// parallel halves, then a sequential merge; slices.Sort below a cutoff.
-func msort(c *forkjoin.Ctx, a mergeArgs) struct{} {
+// sortArgs is one call of msort: sort src, using buf (of the same
+// length) as scratch; the result ends in buf if toBuf, else in src.
+type sortArgs struct {
+	src, buf []uint64
+	toBuf    bool
+}
+
+// msort is a parallel mergesort: the halves in parallel, then a parallel
+// merge, ping-ponging between src and buf so that no pass copies.
+func msort(c *forkjoin.Ctx, a sortArgs) struct{} {
 	n := len(a.src)
 	if n <= 1<<12 {
 		slices.Sort(a.src)
+		if a.toBuf {
+			copy(a.buf, a.src)
+		}
 		return struct{}{}
 	}
 	m := n / 2
-	forkjoin.JoinFunc(c, msort, mergeArgs{a.src[:m], a.dst[:m]}, mergeArgs{a.src[m:], a.dst[m:]})
-	copy(a.dst, a.src)
-	x, y := a.dst[:m], a.dst[m:]
-	i, j, k := 0, 0, 0
-	for i < len(x) && j < len(y) {
-		if y[j] < x[i] {
-			a.src[k] = y[j]
-			j++
-		} else {
-			a.src[k] = x[i]
-			i++
-		}
-		k++
+	forkjoin.JoinFunc(c, msort, sortArgs{a.src[:m], a.buf[:m], !a.toBuf}, sortArgs{a.src[m:], a.buf[m:], !a.toBuf})
+	from, to := a.buf, a.src // the halves are where the calls above put them
+	if a.toBuf {
+		from, to = a.src, a.buf
 	}
-	k += copy(a.src[k:], x[i:])
-	copy(a.src[k:], y[j:])
+	pmerge(c, mergeTask{from[:m], from[m:], to})
+	return struct{}{}
+}
+
+// mergeTask merges the sorted x and y into dst.
+type mergeTask struct{ x, y, dst []uint64 }
+
+// pmerge merges in parallel: it splits the longer input at its middle and
+// the other at the same value, and merges the two pairs in parallel.
+func pmerge(c *forkjoin.Ctx, t mergeTask) struct{} {
+	if len(t.x) < len(t.y) {
+		t.x, t.y = t.y, t.x
+	}
+	if len(t.x)+len(t.y) <= 1<<13 {
+		i, j, k := 0, 0, 0
+		for i < len(t.x) && j < len(t.y) {
+			if t.y[j] < t.x[i] {
+				t.dst[k] = t.y[j]
+				j++
+			} else {
+				t.dst[k] = t.x[i]
+				i++
+			}
+			k++
+		}
+		k += copy(t.dst[k:], t.x[i:])
+		copy(t.dst[k:], t.y[j:])
+		return struct{}{}
+	}
+	mx := len(t.x) / 2
+	my, _ := slices.BinarySearch(t.y, t.x[mx])
+	forkjoin.JoinFunc(c, pmerge,
+		mergeTask{t.x[:mx], t.y[:my], t.dst[:mx+my]},
+		mergeTask{t.x[mx:], t.y[my:], t.dst[mx+my:]})
 	return struct{}{}
 }
 
@@ -230,7 +263,7 @@ func BenchmarkMergesort(b *testing.B) {
 				if impl == "sequential" {
 					slices.Sort(s)
 				} else {
-					_ = p.Run(context.Background(), func(c *forkjoin.Ctx) { msort(c, mergeArgs{s, scratch}) })
+					_ = p.Run(context.Background(), func(c *forkjoin.Ctx) { msort(c, sortArgs{s, scratch, false}) })
 				}
 			}
 			b.StopTimer()

@@ -49,7 +49,10 @@ type Ctx struct {
 // Run, or one forked by Go, recycled through a worker's free list).
 type task struct {
 	fn  func(*Ctx) // the task, or nil when ext is
-	ext runner     // a typed task (JoinFunc, For) when fn is nil
+	ext runner     // a typed task (JoinFunc) when fn is nil and !isFor
+	// spare keeps the frame's typed records of other types, most recently
+	// used first, for code that alternates JoinFuncs of several types.
+	spare [3]runner
 	// call is the Run the task belongs to.
 	call     *call
 	detached bool // an unjoined task: counts down call.pending

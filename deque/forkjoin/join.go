@@ -34,8 +34,7 @@ func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
 	fr := c.frame()
 	j, ok := fr.ext.(*joinRec[T, R])
 	if !ok {
-		j = new(joinRec[T, R])
-		fr.ext = j
+		j = swapRec[T, R](fr)
 	}
 	j.f, j.x = f, y
 	if c.own.Len() == 0 { // publish lazily: see publish
@@ -55,4 +54,21 @@ func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
 	var zr R
 	ry, j.f, j.x, j.r = j.r, nil, zero, zr
 	return rx, ry
+}
+
+// swapRec makes fr.ext a joinRec[T, R], from fr.spare or new, and moves
+// the one it replaces to the front of fr.spare.
+func swapRec[T, R any](fr *task) *joinRec[T, R] {
+	for i, r := range fr.spare {
+		if j, ok := r.(*joinRec[T, R]); ok {
+			fr.spare[i] = fr.ext
+			fr.ext = j
+			return j
+		}
+	}
+	j := new(joinRec[T, R])
+	copy(fr.spare[1:], fr.spare[:len(fr.spare)-1])
+	fr.spare[0] = fr.ext
+	fr.ext = j
+	return j
 }
