@@ -99,14 +99,14 @@ INLINE := \
 	'\(\*Uint32\)\.Load' '\(\*Uint32\)\.Add' '\(\*Uint32\)\.CompareAndSwap' \
 	'\(\*Int64\)\.Load' '\(\*Int64\)\.Add' '\(\*Bool\)\.Load' '\(\*Bool\)\.Store' \
 	'\(\*Pointer\[.*\]\)\.Load' '\(\*Pointer\[.*\]\)\.Store' '\(\*Pointer\[.*\]\)\.CompareAndSwap' \
-	'\(\*Guard\)\.Unpin' \
+	'\(\*Guard\)\.Unpin' '\(\*Ctx\)\.private' '\(\*Ctx\)\.frame' \
 	'\(\*u64\)\.Load' '\(\*u64\)\.Store' '\(\*u64\)\.Add' '\(\*u64\)\.CompareAndSwap' '\(\*i32\)\.Load' \
 	'\(\*u32\)\.Load' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
 	'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPush' 'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPop' \
 	'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.Push' 'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.tailIndex'
 # Generic methods are compiled where they are instantiated: xbeamimpl
 # instantiates every structure at uint64, as a user package would.
-INLINE_PKGS := ./atomicx ./epoch ./queue ./deque ./internal/bench/xbeamimpl
+INLINE_PKGS := ./atomicx ./epoch ./queue ./deque ./deque/forkjoin ./internal/bench/xbeamimpl
 
 inline:
 	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS))"
