@@ -428,7 +428,7 @@ func TestMisuse(t *testing.T) {
 	defer p.Close()
 	require.PanicsWithValue(t, "forkjoin: New with a negative number of workers", func() { forkjoin.New(-1) })
 	//lint:ignore SA1012 the nil context is the point
-	require.PanicsWithValue(t, "forkjoin: Pool.Run with a nil context.Context", func() { _ = p.Run(nil, func(*forkjoin.Ctx) {}) }) //nolint:staticcheck
+	require.PanicsWithValue(t, "forkjoin: Pool.Run with a nil context.Context", func() { _ = p.Run(nil, func(*forkjoin.Ctx) {}) })
 	require.PanicsWithValue(t, "forkjoin: Pool.Run with a nil function", func() { _ = p.Run(context.Background(), nil) })
 	for name, fn := range map[string]func(c *forkjoin.Ctx){
 		"forkjoin: Ctx.Join with a nil function": func(c *forkjoin.Ctx) { c.Join(func(*forkjoin.Ctx) {}, nil) },

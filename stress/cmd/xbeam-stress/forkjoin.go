@@ -125,7 +125,7 @@ func forkjoinChunk(t testing.TB, e *chunkEnv) {
 						cancel()
 					}()
 				}
-				err, pv := fjCall(p, ctx, f, root)
+				pv, err := fjCall(p, ctx, f, root)
 				cancel()
 				checkFJ(t, f, next, mode, err, pv)
 				e.stats.Ops.Add(int64(next))
@@ -136,10 +136,10 @@ func forkjoinChunk(t testing.TB, e *chunkEnv) {
 	wg.Wait()
 }
 
-// fjCall runs the tree and returns Run's error and what it panicked with.
-func fjCall(p *forkjoin.Pool, ctx context.Context, f *fjRun, root *fjNode) (err error, pv any) {
+// fjCall runs the tree and returns what Run panicked with, or its error.
+func fjCall(p *forkjoin.Pool, ctx context.Context, f *fjRun, root *fjNode) (pv any, err error) {
 	defer func() { pv = recover() }()
-	return p.Run(ctx, func(c *forkjoin.Ctx) { f.visit(c, root) }), nil
+	return nil, p.Run(ctx, func(c *forkjoin.Ctx) { f.visit(c, root) })
 }
 
 func checkFJ(t testing.TB, f *fjRun, n, mode int, err error, pv any) {
