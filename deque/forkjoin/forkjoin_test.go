@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
@@ -378,29 +377,36 @@ func TestPanicInGoAndFor(t *testing.T) {
 	require.NoError(t, p.Run(context.Background(), func(c *forkjoin.Ctx) {}))
 }
 
-// TestContextStopsNewWork cancels the context from inside the tree: the
-// tasks forked afterwards are dropped, Run returns the context's error.
+// TestContextStopsNewWork cancels the context from inside the tree: no
+// task starts once the cancellation is visible, and Run returns the
+// context's error. Every task numbered from the cancel on waits until its
+// Ctx reports Stopped, so each worker holds at most one such task: the
+// count is bounded by the cancel's number plus the workers.
 func TestContextStopsNewWork(t *testing.T) {
 	for _, w := range workerCounts {
 		t.Run(fmt.Sprintf("workers=%d", w), func(t *testing.T) {
 			p := forkjoin.New(w)
 			defer p.Close()
 			ctx, cancel := context.WithCancel(context.Background())
-			var count atomic.Int64
-			total := fibCalls(20)
-			var afterCancel atomic.Int64
-			var cancelled atomic.Bool
+			defer cancel()
+			const at = 100
+			var count, ranAfter atomic.Int64
 			var walk func(c *forkjoin.Ctx, n int)
 			walk = func(c *forkjoin.Ctx, n int) {
-				if cancelled.Load() {
-					afterCancel.Add(1)
-				}
-				if count.Add(1) == 100 {
+				k := count.Add(1)
+				if k == at {
 					cancel()
-					cancelled.Store(true)
+				}
+				if k >= at {
 					for !c.Stopped() { // the context's AfterFunc runs soon
 						runtime.Gosched()
 					}
+					// Nothing forked now may run.
+					mark := func(*forkjoin.Ctx) { ranAfter.Add(1) }
+					c.Join(mark, mark)
+					c.Go(mark)
+					c.For(0, 10, 1, func(int) { ranAfter.Add(1) })
+					forkjoin.JoinFunc(c, func(*forkjoin.Ctx, int) int { ranAfter.Add(1); return 0 }, 1, 2)
 				}
 				if n < 2 {
 					return
@@ -409,16 +415,16 @@ func TestContextStopsNewWork(t *testing.T) {
 			}
 			err := p.Run(ctx, func(c *forkjoin.Ctx) { walk(c, 20) })
 			require.ErrorIs(t, err, context.Canceled)
-			// Tasks started before the cancel may still fork; none is
-			// started by a fork after it, so the tree is cut short.
-			assert.Less(t, count.Load(), int64(total)/2)
-			assert.LessOrEqual(t, afterCancel.Load(), int64(w)*64)
+			require.LessOrEqual(t, count.Load(), int64(at-1+w))
+			require.Zero(t, ranAfter.Load())
 			// A done context: fn never runs.
 			ran := false
 			require.ErrorIs(t, p.Run(ctx, func(*forkjoin.Ctx) { ran = true }), context.Canceled)
 			require.False(t, ran)
 			// And the pool still works.
-			require.NoError(t, p.Run(context.Background(), func(c *forkjoin.Ctx) { walk(c, 5) }))
+			var got int
+			require.NoError(t, p.Run(context.Background(), func(c *forkjoin.Ctx) { got = fib(c, 12) }))
+			require.Equal(t, fibSeq(12), got)
 		})
 	}
 }
