@@ -48,6 +48,51 @@ func fibGo(n int) int {
 	return x + y
 }
 
+// chanPool is the channel-fed worker pool peer: a fork is handed to an
+// idle worker if one is receiving, and run inline otherwise (so that a
+// task waiting on its children can never starve the bounded pool).
+type chanPool struct {
+	ch chan func()
+	wg sync.WaitGroup
+}
+
+func newChanPool(n int) *chanPool {
+	p := &chanPool{ch: make(chan func())}
+	p.wg.Add(n)
+	for range n {
+		go func() {
+			defer p.wg.Done()
+			for f := range p.ch {
+				f()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *chanPool) close() { close(p.ch); p.wg.Wait() }
+
+func fibChan(p *chanPool, n int) int {
+	if n < 2 {
+		return n
+	}
+	var y int
+	var wg sync.WaitGroup
+	wg.Add(1)
+	f := func() {
+		defer wg.Done()
+		y = fibChan(p, n-2)
+	}
+	select {
+	case p.ch <- f:
+	default:
+		f()
+	}
+	x := fibChan(p, n-1)
+	wg.Wait()
+	return x + y
+}
+
 // fibJoin is fib with Join and closures (which allocate).
 func fibJoin(c *forkjoin.Ctx, n int) int {
 	if n < 2 {
@@ -85,6 +130,15 @@ func BenchmarkFib(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = p.Run(context.Background(), func(c *forkjoin.Ctx) { fibJoin(c, n) })
+			}
+			reportCalls(b, n)
+		})
+		b.Run(fmt.Sprintf("impl=chanpool/n=%d", n), func(b *testing.B) {
+			p := newChanPool(runtime.GOMAXPROCS(0))
+			defer p.close()
+			b.ReportAllocs()
+			for b.Loop() {
+				fibChan(p, n)
 			}
 			reportCalls(b, n)
 		})

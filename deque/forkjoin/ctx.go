@@ -30,7 +30,7 @@ type Ctx struct {
 	// frames form a stack and are reused at once: a join costs no
 	// allocation once the stack is deep enough. frames[:pub] have been
 	// pushed to own (published: stealable); frames[pub:depth] are private
-	// and are run by this worker alone (see fork). Owner-only.
+	// and are run by this worker alone (see publish). Owner-only.
 	frames []*task
 	depth  int
 	pub    int
@@ -62,9 +62,10 @@ type task struct {
 	dropped bool
 
 	// For frames only: owner is the worker whose stack holds the frame;
-	// done is set (by a worker other than the owner) when the stolen half
-	// has finished; the owner resets it before reusing the frame. A frame
-	// popped back by its owner never touches done.
+	// done is set by the worker that took the frame from a deque (a thief,
+	// or the owner taking it back from a thief's deque) once its task has
+	// finished, and read by the owner; the owner resets it before reusing
+	// the frame. A frame its owner pops itself never touches done.
 	owner *Ctx
 	done  atomicx.Uint32
 	// thief is the worker that took the frame, for the owner to steal
