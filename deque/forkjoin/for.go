@@ -33,7 +33,9 @@ func (c *Ctx) For(lo, hi, grain int, body func(i int)) {
 // ForRange is For with a body that takes a whole piece [lo, hi) of the
 // range, and the Ctx, so that it can loop without a call per index and
 // fork further. The pieces partition [lo, hi); each has at least grain
-// indexes (grain < 1 means 1) unless the range is shorter.
+// indexes (grain < 1 means 1) unless the range is shorter. With one
+// worker there are two pieces; with more, a few per worker, and more
+// where steals show that the work is uneven.
 func (c *Ctx) ForRange(lo, hi, grain int, body func(c *Ctx, lo, hi int)) {
 	if body == nil {
 		panic("forkjoin: Ctx.ForRange with a nil body")
@@ -94,12 +96,13 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 		c.joinPublished(f)
 		return
 	}
-	// The leaf runs in blocks, polling between them, so that a private
-	// fork of this loop is published once the deque runs dry.
+	// While private forks are pending, the leaf runs in blocks, polling
+	// between them, so that the oldest is published once the deque runs
+	// dry; with none pending, it runs in one piece.
 	block := max(r.grain, leafBlock)
 	for lo := r.lo; lo < r.hi; {
 		hi := r.hi
-		if hi-lo >= 2*block {
+		if c.pub < c.depth && hi-lo >= 2*block {
 			hi = lo + block // and the rest keeps at least a block
 		}
 		if r.each != nil {

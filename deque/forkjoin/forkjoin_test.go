@@ -206,6 +206,23 @@ func TestForRange(t *testing.T) {
 	}
 }
 
+// TestForSplitsOnDemand checks that For splits by demand, not into a
+// fixed number of chunks: one worker gets two pieces (the budget of one
+// split), and no number of workers gets near one piece per grain.
+func TestForSplitsOnDemand(t *testing.T) {
+	const n = 1 << 20
+	for _, w := range workerCounts {
+		var pieces atomic.Int64
+		run(t, w, func(c *forkjoin.Ctx) {
+			c.ForRange(0, n, 1, func(_ *forkjoin.Ctx, lo, hi int) { pieces.Add(1) })
+		})
+		if w == 1 {
+			require.EqualValues(t, 2, pieces.Load())
+		}
+		require.Less(t, pieces.Load(), int64(n/1024), "workers=%d", w)
+	}
+}
+
 // tree is a random task tree: each node forks its children with Join,
 // JoinFunc, Go or For, chosen per node.
 type tree struct {
