@@ -83,6 +83,7 @@ type task struct {
 // frame was taken from a deque (popped back out of order, or stolen).
 type runner interface {
 	run(c *Ctx, t *task)
+	pending() bool // reports whether the record holds a task not yet run
 }
 
 // reset clears a frame's references so that the task's closure and data

@@ -359,6 +359,61 @@ func TestPanicReachesCaller(t *testing.T) {
 	}
 }
 
+// TestPanicSettlesInOrder replays a panic that unwinds a private fork
+// above a published, stolen one: while the worker waits for the stolen
+// fork it runs the root task of another call, whose forks must not
+// publish the private frame that the unwinding abandoned.
+func TestPanicSettlesInOrder(t *testing.T) {
+	p := forkjoin.New(2)
+	defer p.Close()
+	var b1Started, panicking, r2Started atomic.Bool
+	var checkErr atomic.Value
+	done := make(chan error)
+	go func() {
+		for !panicking.Load() {
+			runtime.Gosched()
+		}
+		done <- p.Run(context.Background(), func(c *forkjoin.Ctx) {
+			r2Started.Store(true)
+			if err := forkjoin.CheckFrames(c); err != nil {
+				checkErr.Store(err.Error())
+			}
+			forkjoin.JoinFunc(c, func(*forkjoin.Ctx, int) int { return 0 }, 1, 2)
+		})
+	}()
+	var pe *forkjoin.PanicError
+	func() {
+		defer func() { pe, _ = recover().(*forkjoin.PanicError) }()
+		_ = p.Run(context.Background(), func(c *forkjoin.Ctx) {
+			c.Join(func(c *forkjoin.Ctx) {
+				for !b1Started.Load() { // until the other worker stole b1
+					runtime.Gosched()
+				}
+				// The deque is empty again: this fork is published; the
+				// next one stays private.
+				c.Join(func(c *forkjoin.Ctx) {
+					c.Join(func(*forkjoin.Ctx) {
+						panicking.Store(true)
+						panic("x")
+					}, func(*forkjoin.Ctx) {})
+				}, func(*forkjoin.Ctx) {})
+			}, func(c *forkjoin.Ctx) {
+				b1Started.Store(true)
+				for !r2Started.Load() { // so that the first worker runs it
+					runtime.Gosched()
+				}
+			})
+		})
+	}()
+	require.NotNil(t, pe)
+	require.Equal(t, "x", pe.Value)
+	require.NoError(t, <-done)
+	require.Nil(t, checkErr.Load())
+	var got int
+	require.NoError(t, p.Run(context.Background(), func(c *forkjoin.Ctx) { got = fib(c, 15) }))
+	require.Equal(t, fibSeq(15), got)
+}
+
 // TestPanicInGoAndFor covers panics in unjoined tasks and For bodies,
 // with a non-error value.
 func TestPanicInGoAndFor(t *testing.T) {

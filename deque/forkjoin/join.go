@@ -12,6 +12,8 @@ type joinRec[T, R any] struct {
 
 func (j *joinRec[T, R]) run(c *Ctx, _ *task) { j.r = j.f(c, j.x) }
 
+func (j *joinRec[T, R]) pending() bool { return j.f != nil }
+
 // JoinFunc calls f(c, x) and f(c, y), in parallel if a worker is free, and
 // returns their results. It is Join for the common case of two calls of
 // one function (the two halves of a divide and conquer): the argument and

@@ -378,15 +378,18 @@ func (c *Ctx) recovered(r any, t *task, depth int) {
 	}
 	cl.stopped.Store(true)
 	for d := c.depth - 1; d >= depth; d-- {
+		// Pop frame d off the stack first: settle may run other tasks,
+		// which fork above the frames still live and publish the oldest
+		// private one, so frames[pub:depth] must hold only pending forks.
 		f := c.frames[d]
+		c.depth, c.pub = d+1, min(c.pub, d+1)
 		if d < c.pub && !f.inline {
 			t, ok := c.own.Pop()
 			c.settle(f, true, t, ok)
 		}
 		f.reset()
 	}
-	c.depth = depth
-	c.pub = min(c.pub, depth)
+	c.depth, c.pub = depth, min(c.pub, depth)
 }
 
 // complete finishes a task run by execute.
