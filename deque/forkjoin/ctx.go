@@ -294,6 +294,12 @@ func (c *Ctx) wait(f *task) {
 		_ = p.idle.Wait(context.Background(), w)
 		c.parked.Store(false)
 		bo.Reset()
+		if f.done.Load() != 0 {
+			// The wake-up may have been a fork's, meant for an idle
+			// worker, not the thief's: pass it on.
+			p.notify()
+			return
+		}
 	}
 }
 
