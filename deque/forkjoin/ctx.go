@@ -139,7 +139,7 @@ func (c *Ctx) frame() *task {
 // (written out at each fork, so that Len inlines), and each join first
 // asks private whether its frame is still its own. The cost is latency:
 // a worker that starts a long sequential stretch with private forks
-// pending publishes the next one only at its next fork or poll.
+// pending publishes the next one only at its next fork.
 func (c *Ctx) publish() {
 	f := c.frames[c.pub]
 	c.pub++
@@ -156,14 +156,6 @@ func (c *Ctx) private() bool {
 	}
 	c.depth = d
 	return true
-}
-
-// poll publishes the oldest private frame if the deque is empty: long
-// loops call it so that a thief need not wait for their next fork.
-func (c *Ctx) poll() {
-	if c.pub < c.depth && c.own.Len() == 0 {
-		c.publish()
-	}
 }
 
 // Join runs a(c) and b(c), in parallel if a worker is free, and returns

@@ -36,6 +36,9 @@ func (c *Ctx) For(lo, hi, grain int, body func(i int)) {
 // indexes (grain < 1 means 1) unless the range is shorter. With one
 // worker there are two pieces; with more, a few per worker, and more
 // where steals show that the work is uneven.
+//
+// Unlike Join's, For's forks are published at once: its pieces are long,
+// and a fork kept private during a long piece could not be stolen.
 func (c *Ctx) ForRange(lo, hi, grain int, body func(c *Ctx, lo, hi int)) {
 	if body == nil {
 		panic("forkjoin: Ctx.ForRange with a nil body")
@@ -81,7 +84,9 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 		f.isFor = true
 		f.forRange = r
 		f.forRange.lo = mid
-		if c.own.Len() == 0 { // publish lazily: see publish
+		// For's pieces are long: publish this fork at once (and with it
+		// any older private ones), as rayon does, rather than lazily.
+		for c.pub < c.depth {
 			c.publish()
 		}
 		left := r
@@ -96,32 +101,11 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 		c.joinPublished(f)
 		return
 	}
-	// While private forks are pending, the leaf runs in blocks, polling
-	// between them, so that the oldest is published once the deque runs
-	// dry; with none pending, it runs in one piece.
-	block := max(r.grain, leafBlock)
-	for lo := r.lo; lo < r.hi; {
-		hi := r.hi
-		if c.pub < c.depth && hi-lo >= 2*block {
-			hi = lo + block // and the rest keeps at least a block
+	if r.each != nil {
+		for i := r.lo; i < r.hi; i++ {
+			r.each(i)
 		}
-		if r.each != nil {
-			for i := lo; i < hi; i++ {
-				r.each(i)
-			}
-		} else {
-			r.body(c, lo, hi)
-		}
-		lo = hi
-		if lo < r.hi {
-			if c.call.stopped.Load() {
-				return
-			}
-			c.poll()
-		}
+		return
 	}
+	r.body(c, r.lo, r.hi)
 }
-
-// leafBlock is the number of indexes a leaf of For runs between two polls
-// (unless grain is larger).
-const leafBlock = 1024
