@@ -24,7 +24,7 @@ import (
 
 // workerCounts is the sweep every result test runs: 1 to 8 workers,
 // whatever GOMAXPROCS is.
-var workerCounts = []int{1, 2, 3, 4, 8}
+var workerCounts = []int{1, 2, 3, 4, 5, 6, 7, 8}
 
 // run runs fn on a fresh pool of w workers and closes it.
 func run(t testing.TB, w int, fn func(*forkjoin.Ctx)) {
