@@ -172,10 +172,10 @@ func (c *Ctx) private() bool {
 // (and the variables it captures) to the heap: one or two allocations per
 // Join when b captures variables. JoinFunc has none.
 //
-// If the call was stopped (its context is done or a task panicked), Join
-// returns at once without running a or b. If b panicked on another
-// worker, Join panics as well, to end the failed computation; the first
-// panic reaches Run. Memory model: the return of a and of b synchronizes
+// If the call is stopped (its context is done or a task panicked), Join
+// runs neither function when it was stopped on entry, and drops b when it
+// stopped while a ran. If b panicked on another worker, Join panics as
+// well, to end the failed computation; the first panic reaches Run. Memory model: the return of a and of b synchronizes
 // before the return of Join. Join panics if a or b is nil.
 func (c *Ctx) Join(a, b func(*Ctx)) {
 	if a == nil || b == nil {

@@ -22,8 +22,10 @@ func (j *joinRec[T, R]) pending() bool { return j.f != nil }
 // f(c, x) runs on the calling worker; f(c, y) may be stolen, exactly as
 // Join's b.
 //
-// If the call was stopped (its context is done or a task panicked),
-// JoinFunc returns zero results at once, or for a call that did not run.
+// If the call is stopped (its context is done or a task panicked),
+// JoinFunc returns the zero result for each call of f that it dropped:
+// both when the call was stopped on entry, the second when it stopped
+// while the first ran.
 // Memory model: the return of each call of f synchronizes before the
 // return of JoinFunc. JoinFunc panics if f is nil.
 func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
