@@ -102,9 +102,12 @@ type call struct {
 // of the same pool (use the task's Ctx: a worker blocked in Run may be the
 // one its own call needs).
 //
-// If ctx is done before the task tree finishes, tasks not yet started are
-// dropped (a Join whose call is stopped returns without running its
-// functions) and Run returns ctx.Err(). If a task panics, the call's other
+// Once ctx is done, the call's tasks not yet started are dropped (a Join
+// whose call is stopped returns without running its functions), and Run,
+// once the running ones have returned, returns ctx.Err(). The context is
+// observed through context.AfterFunc: a task that starts in the moment
+// after the cancellation may still run, and a cancellation that races
+// with the tree's end may be reported although nothing was dropped. If a task panics, the call's other
 // tasks finish or are dropped and Run panics with a *PanicError holding
 // the first panic's value and stack; the pool remains usable. Run returns
 // ErrClosed after Close. It panics if ctx or fn is nil.
