@@ -29,29 +29,29 @@ func Example() {
 	// Output: 6765
 }
 
-// A parallel sum: ForRange hands each worker whole pieces of the range,
-// and JoinFunc adds up the halves of a recursive split.
+// A parallel sum: ForRange hands the workers pieces of the range (at
+// least 4096 indexes each), and each adds its pieces into its own slot.
 func Example_sum() {
 	xs := make([]int, 1_000_000)
 	for i := range xs {
 		xs[i] = i % 7
 	}
-	var sum func(c *forkjoin.Ctx, s []int) int
-	sum = func(c *forkjoin.Ctx, s []int) int {
-		if len(s) <= 4096 {
-			t := 0
-			for _, x := range s {
-				t += x
-			}
-			return t
-		}
-		a, b := forkjoin.JoinFunc(c, sum, s[:len(s)/2], s[len(s)/2:])
-		return a + b
-	}
 	p := forkjoin.New(0)
 	defer p.Close()
-	var total int
-	_ = p.Run(context.Background(), func(c *forkjoin.Ctx) { total = sum(c, xs) })
+	partial := make([]int, p.Workers()) // one per worker: no atomics
+	_ = p.Run(context.Background(), func(c *forkjoin.Ctx) {
+		c.ForRange(0, len(xs), 4096, func(c *forkjoin.Ctx, lo, hi int) {
+			t := 0
+			for _, x := range xs[lo:hi] {
+				t += x
+			}
+			partial[c.Worker()] += t
+		})
+	})
+	total := 0
+	for _, t := range partial {
+		total += t
+	}
 	fmt.Println(total)
 	// Output: 2999997
 }
