@@ -137,3 +137,62 @@ func Example_treeWalk() {
 	fmt.Println(total)
 	// Output: 1093
 }
+
+// Join runs two different computations, in parallel when a worker is
+// free; the closures may write to the caller's variables.
+func ExampleCtx_Join() {
+	p := forkjoin.New(2)
+	defer p.Close()
+	var evens, odds int
+	_ = p.Run(context.Background(), func(c *forkjoin.Ctx) {
+		c.Join(func(*forkjoin.Ctx) {
+			for i := 0; i < 100; i += 2 {
+				evens += i
+			}
+		}, func(*forkjoin.Ctx) {
+			for i := 1; i < 100; i += 2 {
+				odds += i
+			}
+		})
+	})
+	fmt.Println(evens, odds)
+	// Output: 2450 2500
+}
+
+// For calls its body once per index; here each call writes its own slot.
+func ExampleCtx_For() {
+	p := forkjoin.New(0)
+	defer p.Close()
+	squares := make([]int, 10)
+	_ = p.Run(context.Background(), func(c *forkjoin.Ctx) {
+		c.For(0, len(squares), 1, func(i int) { squares[i] = i * i })
+	})
+	fmt.Println(squares)
+	// Output: [0 1 4 9 16 25 36 49 64 81]
+}
+
+// A panic in any task reaches the caller of Run, as a *PanicError with
+// the task's stack, once the call's other tasks are done; the pool stays
+// usable.
+func ExamplePool_Run() {
+	p := forkjoin.New(0)
+	defer p.Close()
+	func() {
+		defer func() {
+			pe := recover().(*forkjoin.PanicError)
+			fmt.Println("recovered:", pe.Value)
+		}()
+		_ = p.Run(context.Background(), func(c *forkjoin.Ctx) {
+			c.For(0, 1000, 1, func(i int) {
+				if i == 500 {
+					panic("bad index")
+				}
+			})
+		})
+	}()
+	err := p.Run(context.Background(), func(*forkjoin.Ctx) {})
+	fmt.Println("next call:", err)
+	// Output:
+	// recovered: bad index
+	// next call: <nil>
+}
