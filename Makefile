@@ -110,6 +110,7 @@ INLINE := \
 	'\(\*Int64\)\.Load' '\(\*Int64\)\.Add' '\(\*Bool\)\.Load' '\(\*Bool\)\.Store' \
 	'\(\*Pointer\[.*\]\)\.Load' '\(\*Pointer\[.*\]\)\.Store' '\(\*Pointer\[.*\]\)\.CompareAndSwap' \
 	'\(\*Guard\)\.Unpin' '\(\*Handle\)\.Pin' '\(\*Handle\)\.claimed' 'Store64' 'StoreUint64' \
+	'\(\*Ctx\)\.private' '\(\*Ctx\)\.frame' \
 	'\(\*u64\)\.Load' '\(\*u64\)\.Store' '\(\*u64\)\.Add' '\(\*u64\)\.CompareAndSwap' '\(\*u64\)\.StoreRelease' '\(\*i32\)\.Load' \
 	'\(\*u64\)\.recheck' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.at' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.checkGen' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.popEmpty' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.undoFIFO' \
@@ -119,7 +120,7 @@ INLINE := \
 	'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.Push' 'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.tailIndex'
 # Generic methods are compiled where they are instantiated: xbeamimpl
 # instantiates every structure at uint64, as a user package would.
-INLINE_PKGS := ./atomicx ./internal/release ./epoch ./queue ./deque ./internal/bench/xbeamimpl
+INLINE_PKGS := ./atomicx ./internal/release ./epoch ./queue ./deque ./deque/forkjoin ./internal/bench/xbeamimpl
 
 inline:
 	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS))"

@@ -22,6 +22,7 @@ var targets = []*target{
 	{"deque", dequeChunk},
 	{"injector", injectorChunk},
 	{"epoch", epochChunk},
+	{"forkjoin", forkjoinChunk},
 }
 
 func findTarget(name string) *target {
