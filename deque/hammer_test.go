@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xbeam/xbeam/deque"
 	"github.com/xbeam/xbeam/internal/race"
@@ -65,6 +66,32 @@ func (l *ledger) take(v pair) {
 		l.fail(fmt.Sprintf("torn or bogus item %+v", v))
 	} else if l.seen[v.a].Add(1) != 1 {
 		l.fail(fmt.Sprintf("item %d taken twice", v.a))
+	}
+}
+
+// meshStall is how long mesh lets the count of taken items stand still
+// before it fails: far longer than any pause of a correct run, far shorter
+// than the test binary's timeout, so that a lost item, or a taker that
+// waits for a write that never comes, fails with a message and not a hang.
+const meshStall = 30 * time.Second
+
+// awaitProgress returns "" once finished is closed, or a message once
+// *taken has stood still for stall.
+func awaitProgress(taken *atomic.Int64, total int64, stall time.Duration, finished <-chan struct{}) string {
+	tick := time.NewTicker(stall / 10)
+	defer tick.Stop()
+	last, since := taken.Load(), time.Now()
+	for {
+		select {
+		case <-finished:
+			return ""
+		case now := <-tick.C:
+			if n := taken.Load(); n != last {
+				last, since = n, now
+			} else if now.Sub(since) >= stall {
+				return fmt.Sprintf("no progress for %v: %d of %d items taken", stall, n, total)
+			}
+		}
 	}
 }
 
@@ -202,10 +229,13 @@ func TestMesh(t *testing.T) {
 	}
 	for _, p := range []int{1, 2, 4, 8} {
 		for _, lifo := range []bool{false, true} {
-			t.Run(fmt.Sprintf("P=%d/LIFO=%v", p, lifo), func(t *testing.T) {
+			ok := t.Run(fmt.Sprintf("P=%d/LIFO=%v", p, lifo), func(t *testing.T) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
 				mesh(t, 4, items, lifo)
 			})
+			if !ok {
+				return // a stalled mesh leaves its stuck goroutines running
+			}
 		}
 	}
 }
@@ -284,6 +314,12 @@ func mesh(t *testing.T, n, items int, lifo bool) {
 			}
 		}()
 	}
-	wg.Wait()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	if msg := awaitProgress(&taken, int64(items), meshStall, finished); msg != "" {
+		l.fail(msg) // takers that are not stuck return
+		stacks := make([]byte, 256<<10)
+		t.Fatalf("%s; every goroutine:\n%s", msg, stacks[:runtime.Stack(stacks, true)])
+	}
 	l.check(t)
 }
