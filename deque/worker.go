@@ -38,12 +38,18 @@ type Worker[T any] struct {
 	_ noCopy
 
 	// Owner-private: read and written by the owner only.
-	buf      *buffer[T]  // == shared.buf.Load(); the owner is its only writer
-	bottom   uint64      // == shared.bottom.Load(); the owner is its only writer
-	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
-	lifo     bool        // immutable
-	stealer  *Stealer[T] // immutable; the one Stealer handed out
-	rec      recycler[T]
+	buf      *buffer[T] // == shared.buf.Load(); the owner is its only writer
+	bottom   uint64     // == shared.bottom.Load(); the owner is its only writer
+	topCache uint64     // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
+	// pushLimit bounds the indexes Push may write without looking at top:
+	// an earlier topCache plus the capacity of buf, so that b < pushLimit
+	// means the slot's previous index b-cap is below top (consumed). Zero,
+	// so that every Push takes pushSlow, in a zero Worker and where
+	// thieves claim first (the owner must check the slot's readers).
+	pushLimit uint64
+	lifo      bool        // immutable
+	stealer   *Stealer[T] // immutable; the one Stealer handed out
+	rec       recycler[T]
 
 	shared shared[T]
 }
@@ -136,6 +142,7 @@ func newWorker[T any](lifo bool) *Worker[T] {
 	w.rec.direct = w.shared.spec
 	w.buf = w.rec.get(minCap)
 	w.shared.buf.Store(w.buf)
+	w.setPushLimit()
 	w.stealer = &Stealer[T]{w: w}
 	return w
 }
@@ -173,29 +180,25 @@ func (w *Worker[T]) IsLIFO() bool {
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	a, b := w.buf, w.bottom
-	// Fast path: room by the cached top (b-topCache < cap, so the slot's
-	// previous index b-cap is below top: consumed), and no thief reading
-	// the slot. The readers load comes after the observation of top (in
-	// program order, hence in the total order of SC atomics): a thief that
-	// claimed b-cap incremented readers before its claim, which preceded
-	// that observation, so the load sees it unless the thief is done.
-	if a == nil || b-w.topCache > a.mask || a.at(b).readers.Load() != 0 {
+	// Fast path, small enough to inline into the caller: room by
+	// pushLimit, in a Worker with speculative thieves (which never read a
+	// slot's readers count nor write a slot, so the slot is the owner's).
+	b := w.bottom
+	if int64(w.pushLimit-b) <= 0 {
 		w.pushSlow(v)
 		return
 	}
-	a.at(b).val = v
+	a := w.buf
+	a.slots[b&a.mask].val = v // a.at(b), written out: a generic call costs the inliner more
 	w.bottom = b + 1
-	// Publish the item: the paper's release store of bottom in push. A
-	// thief that loads b+1 sees val. Release would suffice, but Go's only
-	// inlinable atomic store is sequentially consistent (an XCHG on
-	// amd64); an assembly release store is a call, no cheaper than the
-	// XCHG in the owner's push-pop pair.
-	w.shared.bottom.Store(b + 1)
+	// Publish the item, as in pushSlow.
+	w.shared.bottom.StoreRelease(b + 1)
 }
 
-// pushSlow refreshes top; grows the buffer if it is full, or moves to a
-// fresh buffer of the same size if a thief may still read the target slot.
+// pushSlow is Push where pushLimit does not vouch for the slot: it
+// refreshes top, then grows the buffer if it is full, or moves to a fresh
+// buffer of the same size if a claim-first thief may still read the
+// target slot.
 func (w *Worker[T]) pushSlow(v T) {
 	if w.buf == nil {
 		panic(zeroWorker)
@@ -207,16 +210,35 @@ func (w *Worker[T]) pushSlow(v T) {
 	switch {
 	case b-t > a.mask:
 		a = w.resize(2 * a.capacity())
-	case a.at(b).readers.Load() != 0:
+	case !w.shared.spec && a.at(b).readers.Load() != 0:
 		// A thief claimed the slot's previous index and has not read it
 		// yet (or is about to lose its claim). Never write under it, never
 		// wait for it: continue in another buffer; this one is retired and
-		// recycled only after the thief has unpinned.
+		// recycled only after the thief has unpinned. The readers load
+		// comes after our load of top (loads are not reordered with
+		// loads): a thief that claimed b-cap incremented readers before
+		// its claim, which that load observed, so we see the count unless
+		// the thief is done.
 		a = w.resize(a.capacity())
+	default:
+		w.setPushLimit()
 	}
 	a.at(b).val = v
 	w.bottom = b + 1
-	w.shared.bottom.Store(b + 1)
+	// Publish the item: the paper's release store of bottom in push. A
+	// thief that loads b+1 sees val; it loads the buffer after bottom, and
+	// a resize published its buffer before this store. No store-to-load
+	// handshake rests on this store: the owner's next look at top either
+	// decides nothing alone (Pop's one-item test is confirmed by a CAS)
+	// or follows its own sequentially consistent store of bottom (take).
+	w.shared.bottom.StoreRelease(b + 1)
+}
+
+// setPushLimit sets pushLimit from topCache and buf (see pushLimit).
+func (w *Worker[T]) setPushLimit() {
+	if w.shared.spec {
+		w.pushLimit = w.topCache + w.buf.capacity()
+	}
 }
 
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
@@ -435,6 +457,7 @@ func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 		}
 	}
 	w.buf = a
+	w.setPushLimit()
 	// Publish the new buffer: a thief that loads it sees the copies. No
 	// thief that pins after this store can load old.
 	d.buf.Store(a)
