@@ -39,6 +39,8 @@ type Worker[T any] struct {
 
 	// Owner-private: read and written by the owner only.
 	buf      *buffer[T] // == shared.buf.Load(); the owner is its only writer
+	slots    []slot[T]  // == buf.slots, kept here to save the hot paths a dependent load
+	mask     uint64     // == buf.mask
 	bottom   uint64     // == shared.bottom.Load(); the owner is its only writer
 	topCache uint64     // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
 	// pushLimit bounds the indexes Push may write without looking at top:
@@ -140,7 +142,7 @@ func newWorker[T any](lifo bool) *Worker[T] {
 	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
 	w.shared.spec = !race.Enabled && !w.shared.ptrs
 	w.rec.direct = w.shared.spec
-	w.buf = w.rec.get(minCap)
+	w.setBuf(w.rec.get(minCap))
 	w.shared.buf.Store(w.buf)
 	w.setPushLimit()
 	w.stealer = &Stealer[T]{w: w}
@@ -188,8 +190,7 @@ func (w *Worker[T]) Push(v T) {
 		w.pushSlow(v)
 		return
 	}
-	a := w.buf
-	a.slots[b&a.mask].val = v // a.at(b), written out: a generic call costs the inliner more
+	w.at(b).val = v
 	w.bottom = b + 1
 	// Publish the item, as in pushSlow.
 	w.shared.bottom.StoreRelease(b + 1)
@@ -234,6 +235,15 @@ func (w *Worker[T]) pushSlow(v T) {
 	w.shared.bottom.StoreRelease(b + 1)
 }
 
+// at returns the slot of index i in the current buffer: w.buf.at(i).
+func (w *Worker[T]) at(i uint64) *slot[T] { return &w.slots[i&w.mask] }
+
+// setBuf makes a the current buffer on the owner's side (the caller
+// publishes it in shared.buf).
+func (w *Worker[T]) setBuf(a *buffer[T]) {
+	w.buf, w.slots, w.mask = a, a.slots, a.mask
+}
+
 // setPushLimit sets pushLimit from topCache and buf (see pushLimit).
 func (w *Worker[T]) setPushLimit() {
 	if w.shared.spec {
@@ -266,10 +276,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		ok = w.shared.top.CompareAndSwap(t, t+1)
 		w.topCache = b
 		if ok {
-			s := w.buf.at(t)
-			v = s.val
-			var zero T
-			s.val = zero // we own index t; a thief whose claim failed never reads
+			v = w.shared.take(w.at(t)) // we own index t; a thief whose claim failed never reads
 		}
 		return v, ok
 	}
@@ -281,16 +288,25 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 	if int64(b-t) <= 0 {
 		return w.undoFIFO(t)
 	}
-	a := w.buf
-	s := a.at(t)
-	v = s.val
-	var zero T
-	s.val = zero // we own index t
+	v = w.shared.take(w.at(t)) // we own index t
 	w.topCache = t + 1
-	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
-		w.resize(a.capacity() / 2)
+	if w.mask >= minCap && b-t-1 < (w.mask+1)/4 {
+		w.resize((w.mask + 1) / 2)
 	}
 	return v, true
+}
+
+// take returns the value in s, a slot whose index the owner has taken,
+// and clears the slot if T holds pointers, so that the deque does not keep
+// the value alive. A pointer-free value is left in place: clearing it
+// would be a store that frees nothing.
+func (d *shared[T]) take(s *slot[T]) T {
+	v := s.val
+	if d.ptrs {
+		var zero T
+		s.val = zero
+	}
+	return v
 }
 
 // popEmpty is Pop of a Worker whose cached top equals bottom.
@@ -348,9 +364,7 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 		// since t < b was loaded after bottom became b, and t never
 		// decreases, any stealer still to claim loads top >= t and bottom
 		// <= b (until we push again), so none can claim b.
-		v = s.val
-		var zero T
-		s.val = zero // no thief reads index b (above); drop the reference
+		v = w.shared.take(s) // no thief reads index b (above)
 		w.bottom = b
 		w.topCache = t
 		if a.mask >= minCap && b-t < a.capacity()/4 {
@@ -362,9 +376,7 @@ func (w *Worker[T]) popLIFO() (v T, ok bool) {
 	// their own CAS on top. Whoever moves top from t to t+1 owns index t.
 	ok = w.shared.top.CompareAndSwap(t, t+1)
 	if ok {
-		v = s.val
-		var zero T
-		s.val = zero // we own index t; a thief whose claim failed never reads
+		v = w.shared.take(s) // we own index t; a thief whose claim failed never reads
 	}
 	// Either way top is now t+1 = b+1: restore bottom to make t == b.
 	w.shared.bottom.Store(b + 1)
@@ -456,7 +468,7 @@ func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 			a.at(t).val = zero
 		}
 	}
-	w.buf = a
+	w.setBuf(a)
 	w.setPushLimit()
 	// Publish the new buffer: a thief that loads it sees the copies. No
 	// thief that pins after this store can load old.
