@@ -260,25 +260,57 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		// topCache <= top <= bottom: empty without touching shared state.
 		return w.popEmpty()
 	}
-	// The two common cases of a scheduler's owner are handled here, the
-	// rest in popLIFO and undoFIFO: one call per Pop.
+	// The common cases of a scheduler's owner are handled here, the rare
+	// ones in popLast and undoFIFO: one call per Pop.
 	if w.lifo {
-		if b-1 != w.shared.top.Load() {
-			return w.popLIFO()
+		t := w.shared.top.Load()
+		if b-1 == t {
+			// Exactly one item. Take it as a thief would, with a CAS of
+			// top, leaving bottom alone: whoever wins owns the index, and
+			// either way top ends at bottom, empty. This saves the take's
+			// store to bottom and its restore (two sequentially consistent
+			// stores) in the case an owner that pushes and pops in turn
+			// always hits. TestPopStealLastItem replays the race.
+			ok = w.shared.top.CompareAndSwap(t, t+1)
+			w.topCache = b
+			if ok {
+				v = w.shared.take(w.at(t)) // we own index t; a thief whose claim failed never reads
+			}
+			return v, ok
 		}
-		// Exactly one item (b-1 == top). Take it as a thief would, with a
-		// CAS of top, leaving bottom alone: whoever wins owns the index,
-		// and either way top ends at bottom, empty. This saves the take's
-		// store to bottom and its restore (two sequentially consistent
-		// stores) in the case an owner that pushes and pops in turn
-		// always hits. TestPopStealLastItem replays the race.
-		t := b - 1
-		ok = w.shared.top.CompareAndSwap(t, t+1)
-		w.topCache = b
-		if ok {
-			v = w.shared.take(w.at(t)) // we own index t; a thief whose claim failed never reads
+		if int64(b-t) <= 0 {
+			w.topCache = t // thieves emptied the deque
+			return v, false
 		}
-		return v, ok
+		// The take of Chase-Lev (Lê et al., figure 1). Reserve index b-1
+		// before looking at top again. This store and the load of top
+		// below are the paper's "store bottom; fence(seq_cst); load top":
+		// with a sequentially consistent Store and Load the pair cannot
+		// be reordered (on amd64 the Store is an XCHG, a full barrier), so
+		// a thief whose claim of b-1 could succeed must load top after our
+		// load of top, and then its load of bottom sees b-1. (Push's
+		// release store is no such fence, so the take keeps this one.)
+		b--
+		w.shared.bottom.Store(b)
+		if testHookTake != nil {
+			testHookTake()
+		}
+		t = w.shared.top.Load()
+		if int64(b-t) <= 0 {
+			return w.popLast(b, t)
+		}
+		// More than one item: index b is ours without a CAS. A stealer
+		// claims index t' only when its load of bottom saw t' < bottom;
+		// since t < b was loaded after bottom became b, and t never
+		// decreases, any stealer still to claim loads top >= t and bottom
+		// <= b (until we push again), so none can claim b.
+		v = w.shared.take(w.at(b)) // no thief reads index b (above)
+		w.bottom = b
+		w.topCache = t
+		if w.mask >= minCap && b-t < (w.mask+1)/4 {
+			w.resize((w.mask + 1) / 2)
+		}
+		return v, true
 	}
 	// FIFO: claim index t at the stealers' end with an atomic add, as
 	// crossbeam-deque's FIFO flavour does: it cannot fail, and any stealer
@@ -330,53 +362,21 @@ func (w *Worker[T]) undoFIFO(t uint64) (v T, ok bool) {
 	return v, false
 }
 
-// popLIFO is the take of Chase-Lev (Lê et al., figure 1) when the owner's
-// Pop did not see exactly one item.
-func (w *Worker[T]) popLIFO() (v T, ok bool) {
-	b := w.bottom - 1 // the newest index
-	t := w.shared.top.Load()
-	if int64(b-t) < 0 {
-		w.topCache = t // top == bottom: empty
-		return v, false
-	}
-	// Reserve index b before looking at top again. This store and the
-	// load of top below are the paper's "store bottom; fence(seq_cst);
-	// load top": with sequentially consistent Store and Load the pair
-	// cannot be reordered (on amd64 the Store is an XCHG, a full barrier),
-	// so a thief whose claim of b could succeed must load top after our
-	// load of top, and then its load of bottom sees b.
-	w.shared.bottom.Store(b)
-	if testHookTake != nil {
-		testHookTake()
-	}
-	t = w.shared.top.Load()
-	if int64(b-t) < 0 {
-		// Stealers took everything meanwhile. Undo the reservation.
+// popLast ends the take of a LIFO Pop that has lowered bottom to b and
+// then loaded t from top, when t >= b: thieves took all but the last item
+// meanwhile (t == b), or all of them (t > b).
+func (w *Worker[T]) popLast(b, t uint64) (v T, ok bool) {
+	if b != t {
+		// Nothing left. Undo the reservation.
 		w.shared.bottom.Store(b + 1)
 		w.topCache = t
 		return v, false
 	}
-	a := w.buf
-	s := a.at(b)
-	if b != t {
-		// More than one item: index b is ours without a CAS. A stealer
-		// claims index t' only when its load of bottom saw t' < bottom;
-		// since t < b was loaded after bottom became b, and t never
-		// decreases, any stealer still to claim loads top >= t and bottom
-		// <= b (until we push again), so none can claim b.
-		v = w.shared.take(s) // no thief reads index b (above)
-		w.bottom = b
-		w.topCache = t
-		if a.mask >= minCap && b-t < a.capacity()/4 {
-			w.resize(a.capacity() / 2)
-		}
-		return v, true
-	}
-	// Thieves took all but the last item meanwhile: race them for it with
-	// their own CAS on top. Whoever moves top from t to t+1 owns index t.
+	// Race the thieves for the last item with their own CAS on top.
+	// Whoever moves top from t to t+1 owns index t.
 	ok = w.shared.top.CompareAndSwap(t, t+1)
 	if ok {
-		v = w.shared.take(s) // we own index t; a thief whose claim failed never reads
+		v = w.shared.take(w.at(b)) // we own index t; a thief whose claim failed never reads
 	}
 	// Either way top is now t+1 = b+1: restore bottom to make t == b.
 	w.shared.bottom.Store(b + 1)
