@@ -45,9 +45,8 @@ type Worker[T any] struct {
 	topCache uint64     // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
 	// pushLimit bounds the indexes Push may write without looking at top:
 	// an earlier topCache plus the capacity of buf, so that b < pushLimit
-	// means the slot's previous index b-cap is below top (consumed). Zero,
-	// so that every Push takes pushSlow, in a zero Worker and where
-	// thieves claim first (the owner must check the slot's readers).
+	// means the slot's previous index b-cap is below top (consumed). Zero
+	// in a zero Worker, so that its Push takes pushSlow, which panics.
 	pushLimit uint64
 	lifo      bool        // immutable
 	stealer   *Stealer[T] // immutable; the one Stealer handed out
@@ -182,11 +181,15 @@ func (w *Worker[T]) IsLIFO() bool {
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	// Fast path, small enough to inline into the caller: room by
-	// pushLimit, in a Worker with speculative thieves (which never read a
-	// slot's readers count nor write a slot, so the slot is the owner's).
+	// Fast path: room by pushLimit and, where thieves claim first, none
+	// reading the slot (speculative thieves never touch readers). The
+	// readers load comes after the observation of top that set
+	// pushLimit, a load or read-modify-write of top, and loads are not
+	// reordered with loads: a thief that claimed b-cap incremented readers
+	// before its claim, which preceded that observation, so the load sees
+	// it unless the thief is done.
 	b := w.bottom
-	if int64(w.pushLimit-b) <= 0 {
+	if int64(w.pushLimit-b) <= 0 || !w.shared.spec && w.at(b).readers.Load() != 0 {
 		w.pushSlow(v)
 		return
 	}
@@ -196,30 +199,28 @@ func (w *Worker[T]) Push(v T) {
 	w.shared.bottom.StoreRelease(b + 1)
 }
 
-// pushSlow is Push where pushLimit does not vouch for the slot: it
-// refreshes top, then grows the buffer if it is full, or moves to a fresh
-// buffer of the same size if a claim-first thief may still read the
-// target slot.
+// pushSlow is Push where its fast path did not vouch for the slot: it
+// refreshes top if the cached one leaves no room, then grows the buffer if
+// it is full, or moves to a fresh buffer of the same size if a claim-first
+// thief may still read the target slot.
 func (w *Worker[T]) pushSlow(v T) {
 	if w.buf == nil {
 		panic(zeroWorker)
 	}
 	b := w.bottom
 	a := w.buf
-	t := w.shared.top.Load()
-	w.topCache = t
+	if b-w.topCache > a.mask {
+		w.topCache = w.shared.top.Load()
+	}
 	switch {
-	case b-t > a.mask:
+	case b-w.topCache > a.mask:
 		a = w.resize(2 * a.capacity())
 	case !w.shared.spec && a.at(b).readers.Load() != 0:
 		// A thief claimed the slot's previous index and has not read it
 		// yet (or is about to lose its claim). Never write under it, never
 		// wait for it: continue in another buffer; this one is retired and
-		// recycled only after the thief has unpinned. The readers load
-		// comes after our load of top (loads are not reordered with
-		// loads): a thief that claimed b-cap incremented readers before
-		// its claim, which that load observed, so we see the count unless
-		// the thief is done.
+		// recycled only after the thief has unpinned. (The readers load
+		// follows the observation of top behind topCache, as in Push.)
 		a = w.resize(a.capacity())
 	default:
 		w.setPushLimit()
@@ -246,9 +247,7 @@ func (w *Worker[T]) setBuf(a *buffer[T]) {
 
 // setPushLimit sets pushLimit from topCache and buf (see pushLimit).
 func (w *Worker[T]) setPushLimit() {
-	if w.shared.spec {
-		w.pushLimit = w.topCache + w.buf.capacity()
-	}
+	w.pushLimit = w.topCache + w.mask + 1
 }
 
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
