@@ -421,8 +421,8 @@ func (w *Worker[T]) publishBatch(a *buffer[T], db, n uint64) {
 		}
 	}
 	w.bottom = db + n
-	// Publish the batch, as Push publishes one item.
-	w.shared.bottom.Store(db + n)
+	// Publish the batch with a release store, as Push publishes one item.
+	w.shared.bottom.StoreRelease(db + n)
 }
 
 // resize moves the items [top, bottom) to a buffer of the given capacity,
