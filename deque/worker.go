@@ -230,9 +230,11 @@ func (w *Worker[T]) pushSlow(v T) {
 	// Publish the item: the paper's release store of bottom in push. A
 	// thief that loads b+1 sees val; it loads the buffer after bottom, and
 	// a resize published its buffer before this store. No store-to-load
-	// handshake rests on this store: the owner's next look at top either
-	// decides nothing alone (Pop's one-item test is confirmed by a CAS)
-	// or follows its own sequentially consistent store of bottom (take).
+	// handshake rests on this store, so a later load of top may pass it:
+	// the owner's room checks need only a lower bound of top, its LIFO
+	// one-item test is confirmed by a CAS, a FIFO Pop claims with an
+	// atomic add, and the take follows its own sequentially consistent
+	// store of bottom.
 	w.shared.bottom.StoreRelease(b + 1)
 }
 
