@@ -37,18 +37,21 @@ import (
 type Worker[T any] struct {
 	_ noCopy
 
-	// Owner-private: read and written by the owner only.
-	buf      *buffer[T] // == shared.buf.Load(); the owner is its only writer
-	slots    []slot[T]  // == buf.slots, kept here to save the hot paths a dependent load
-	mask     uint64     // == buf.mask
-	bottom   uint64     // == shared.bottom.Load(); the owner is its only writer
-	topCache uint64     // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
+	// Owner-private: read and written by the owner only. The fields the
+	// owner's Push and Pop read come first, so that they share a cache line.
+	slots    []slot[T] // == buf.slots, kept here to save the hot paths a dependent load
+	mask     uint64    // == buf.mask
+	bottom   uint64    // == shared.bottom.Load(); the owner is its only writer
+	topCache uint64    // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
 	// pushLimit bounds the indexes Push may write without looking at top:
 	// an earlier topCache plus the capacity of buf, so that b < pushLimit
 	// means the slot's previous index b-cap is below top (consumed). Zero
 	// in a zero Worker, so that its Push takes pushSlow, which panics.
 	pushLimit uint64
 	lifo      bool        // immutable
+	ptrs      bool        // immutable; == shared.ptrs
+	spec      bool        // immutable; == shared.spec
+	buf       *buffer[T]  // == shared.buf.Load(); the owner is its only writer
 	stealer   *Stealer[T] // immutable; the one Stealer handed out
 	rec       recycler[T]
 
@@ -141,6 +144,7 @@ func newWorker[T any](lifo bool) *Worker[T] {
 	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
 	w.shared.spec = !race.Enabled && !w.shared.ptrs
 	w.rec.direct = w.shared.spec
+	w.ptrs, w.spec = w.shared.ptrs, w.shared.spec
 	w.setBuf(w.rec.get(minCap))
 	w.shared.buf.Store(w.buf)
 	w.setPushLimit()
@@ -189,7 +193,7 @@ func (w *Worker[T]) Push(v T) {
 	// before its claim, which preceded that observation, so the load sees
 	// it unless the thief is done.
 	b := w.bottom
-	if int64(w.pushLimit-b) <= 0 || !w.shared.spec && w.at(b).readers.Load() != 0 {
+	if int64(w.pushLimit-b) <= 0 || !w.spec && w.at(b).readers.Load() != 0 {
 		w.pushSlow(v)
 		return
 	}
@@ -275,7 +279,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 			ok = w.shared.top.CompareAndSwap(t, t+1)
 			w.topCache = b
 			if ok {
-				v = w.shared.take(w.at(t)) // we own index t; a thief whose claim failed never reads
+				v = w.take(w.at(t)) // we own index t; a thief whose claim failed never reads
 			}
 			return v, ok
 		}
@@ -305,7 +309,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		// since t < b was loaded after bottom became b, and t never
 		// decreases, any stealer still to claim loads top >= t and bottom
 		// <= b (until we push again), so none can claim b.
-		v = w.shared.take(w.at(b)) // no thief reads index b (above)
+		v = w.take(w.at(b)) // no thief reads index b (above)
 		w.bottom = b
 		w.topCache = t
 		if w.mask >= minCap && b-t < (w.mask+1)/4 {
@@ -321,7 +325,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 	if int64(b-t) <= 0 {
 		return w.undoFIFO(t)
 	}
-	v = w.shared.take(w.at(t)) // we own index t
+	v = w.take(w.at(t)) // we own index t
 	w.topCache = t + 1
 	if w.mask >= minCap && b-t-1 < (w.mask+1)/4 {
 		w.resize((w.mask + 1) / 2)
@@ -333,9 +337,9 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 // and clears the slot if T holds pointers, so that the deque does not keep
 // the value alive. A pointer-free value is left in place: clearing it
 // would be a store that frees nothing.
-func (d *shared[T]) take(s *slot[T]) T {
+func (w *Worker[T]) take(s *slot[T]) T {
 	v := s.val
-	if d.ptrs {
+	if w.ptrs {
 		var zero T
 		s.val = zero
 	}
@@ -377,7 +381,7 @@ func (w *Worker[T]) popLast(b, t uint64) (v T, ok bool) {
 	// Whoever moves top from t to t+1 owns index t.
 	ok = w.shared.top.CompareAndSwap(t, t+1)
 	if ok {
-		v = w.shared.take(w.at(b)) // we own index t; a thief whose claim failed never reads
+		v = w.take(w.at(b)) // we own index t; a thief whose claim failed never reads
 	}
 	// Either way top is now t+1 = b+1: restore bottom to make t == b.
 	w.shared.bottom.Store(b + 1)
