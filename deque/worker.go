@@ -38,7 +38,8 @@ type Worker[T any] struct {
 	_ noCopy
 
 	// Owner-private: read and written by the owner only. The fields the
-	// owner's Push and Pop read come first, so that they share a cache line.
+	// owner's Push and Pop read come first, together (about one cache
+	// line: where it starts depends on the allocation).
 	slots    []slot[T] // == buf.slots, kept here to save the hot paths a dependent load
 	mask     uint64    // == buf.mask
 	bottom   uint64    // == shared.bottom.Load(); the owner is its only writer
