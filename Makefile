@@ -114,6 +114,7 @@ INLINE := \
 	'\(\*u64\)\.Load' '\(\*u64\)\.Store' '\(\*u64\)\.Add' '\(\*u64\)\.CompareAndSwap' '\(\*u64\)\.StoreRelease' '\(\*i32\)\.Load' \
 	'\(\*u64\)\.recheck' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.at' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.checkGen' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.popEmpty' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.undoFIFO' \
+	'deque\.\(\*Worker\[go\.shape\..*\]\)\.at' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.take' \
 	'deque\.\(\*Stealer\[go\.shape\..*\]\)\.shared' 'deque\.\(\*shared\[go\.shape\..*\]\)\.clearTaken' \
 	'\(\*u32\)\.Load' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
 	'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPush' 'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPop' \

@@ -1,6 +1,9 @@
 package deque
 
-import "github.com/xbeam/xbeam/atomicx"
+import (
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/release"
+)
 
 // u64 and i32 are atomicx.Uint64 and atomicx.Int32 behind methods of this
 // package, for the fields that the generic fast paths touch.
@@ -14,11 +17,13 @@ import "github.com/xbeam/xbeam/atomicx"
 // inlined, together with the atomicx call inside it.
 //
 // Each method is the atomicx operation of the same name: sequentially
-// consistent, passing the chaos point under the xbeam_chaos tag.
+// consistent, passing the chaos point under the xbeam_chaos tag; StoreRelease
+// is internal/release's Store64 (a release-only store, a plain MOV on amd64).
 type u64 struct{ v atomicx.Uint64 }
 
 func (x *u64) Load() uint64                        { return x.v.Load() }
 func (x *u64) Store(val uint64)                    { x.v.Store(val) }
+func (x *u64) StoreRelease(val uint64)             { release.Store64(&x.v, val) }
 func (x *u64) Add(delta uint64) uint64             { return x.v.Add(delta) }
 func (x *u64) CompareAndSwap(old, new uint64) bool { return x.v.CompareAndSwap(old, new) }
 

@@ -37,13 +37,24 @@ import (
 type Worker[T any] struct {
 	_ noCopy
 
-	// Owner-private: read and written by the owner only.
-	buf      *buffer[T]  // == shared.buf.Load(); the owner is its only writer
-	bottom   uint64      // == shared.bottom.Load(); the owner is its only writer
-	topCache uint64      // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
-	lifo     bool        // immutable
-	stealer  *Stealer[T] // immutable; the one Stealer handed out
-	rec      recycler[T]
+	// Owner-private: read and written by the owner only. The fields the
+	// owner's Push and Pop read come first, together (about one cache
+	// line: where it starts depends on the allocation).
+	slots    []slot[T] // == buf.slots, kept here to save the hot paths a dependent load
+	mask     uint64    // == buf.mask
+	bottom   uint64    // == shared.bottom.Load(); the owner is its only writer
+	topCache uint64    // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
+	// pushLimit bounds the indexes Push may write without looking at top:
+	// an earlier topCache plus the capacity of buf, so that b < pushLimit
+	// means the slot's previous index b-cap is below top (consumed). Zero
+	// in a zero Worker, so that its Push takes pushSlow, which panics.
+	pushLimit uint64
+	lifo      bool        // immutable
+	ptrs      bool        // immutable; == shared.ptrs
+	spec      bool        // immutable; == shared.spec
+	buf       *buffer[T]  // == shared.buf.Load(); the owner is its only writer
+	stealer   *Stealer[T] // immutable; the one Stealer handed out
+	rec       recycler[T]
 
 	shared shared[T]
 }
@@ -134,8 +145,10 @@ func newWorker[T any](lifo bool) *Worker[T] {
 	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
 	w.shared.spec = !race.Enabled && !w.shared.ptrs
 	w.rec.direct = w.shared.spec
-	w.buf = w.rec.get(minCap)
+	w.ptrs, w.spec = w.shared.ptrs, w.shared.spec
+	w.setBuf(w.rec.get(minCap))
 	w.shared.buf.Store(w.buf)
+	w.setPushLimit()
 	w.stealer = &Stealer[T]{w: w}
 	return w
 }
@@ -173,50 +186,75 @@ func (w *Worker[T]) IsLIFO() bool {
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	a, b := w.buf, w.bottom
-	// Fast path: room by the cached top (b-topCache < cap, so the slot's
-	// previous index b-cap is below top: consumed), and no thief reading
-	// the slot. The readers load comes after the observation of top (in
-	// program order, hence in the total order of SC atomics): a thief that
-	// claimed b-cap incremented readers before its claim, which preceded
-	// that observation, so the load sees it unless the thief is done.
-	if a == nil || b-w.topCache > a.mask || a.at(b).readers.Load() != 0 {
+	// Fast path: room by pushLimit and, where thieves claim first, none
+	// reading the slot (speculative thieves never touch readers). The
+	// readers load comes after the observation of top that set
+	// pushLimit, a load or read-modify-write of top, and loads are not
+	// reordered with loads: a thief that claimed b-cap incremented readers
+	// before its claim, which preceded that observation, so the load sees
+	// it unless the thief is done.
+	b := w.bottom
+	if int64(w.pushLimit-b) <= 0 || !w.spec && w.at(b).readers.Load() != 0 {
 		w.pushSlow(v)
 		return
 	}
-	a.at(b).val = v
+	w.at(b).val = v
 	w.bottom = b + 1
-	// Publish the item: the paper's release store of bottom in push. A
-	// thief that loads b+1 sees val. Release would suffice, but Go's only
-	// inlinable atomic store is sequentially consistent (an XCHG on
-	// amd64); an assembly release store is a call, no cheaper than the
-	// XCHG in the owner's push-pop pair.
-	w.shared.bottom.Store(b + 1)
+	// Publish the item, as in pushSlow.
+	w.shared.bottom.StoreRelease(b + 1)
 }
 
-// pushSlow refreshes top; grows the buffer if it is full, or moves to a
-// fresh buffer of the same size if a thief may still read the target slot.
+// pushSlow is Push where its fast path did not vouch for the slot: it
+// refreshes top if the cached one leaves no room, then grows the buffer if
+// it is full, or moves to a fresh buffer of the same size if a claim-first
+// thief may still read the target slot.
 func (w *Worker[T]) pushSlow(v T) {
 	if w.buf == nil {
 		panic(zeroWorker)
 	}
 	b := w.bottom
 	a := w.buf
-	t := w.shared.top.Load()
-	w.topCache = t
+	if b-w.topCache > a.mask {
+		w.topCache = w.shared.top.Load()
+	}
 	switch {
-	case b-t > a.mask:
+	case b-w.topCache > a.mask:
 		a = w.resize(2 * a.capacity())
-	case a.at(b).readers.Load() != 0:
+	case !w.shared.spec && a.at(b).readers.Load() != 0:
 		// A thief claimed the slot's previous index and has not read it
 		// yet (or is about to lose its claim). Never write under it, never
 		// wait for it: continue in another buffer; this one is retired and
-		// recycled only after the thief has unpinned.
+		// recycled only after the thief has unpinned. (The readers load
+		// follows the observation of top behind topCache, as in Push.)
 		a = w.resize(a.capacity())
+	default:
+		w.setPushLimit()
 	}
 	a.at(b).val = v
 	w.bottom = b + 1
-	w.shared.bottom.Store(b + 1)
+	// Publish the item: the paper's release store of bottom in push. A
+	// thief that loads b+1 sees val; it loads the buffer after bottom, and
+	// a resize published its buffer before this store. No store-to-load
+	// handshake rests on this store, so a later load of top may pass it:
+	// the owner's room checks need only a lower bound of top, its LIFO
+	// one-item test is confirmed by a CAS, a FIFO Pop claims with an
+	// atomic add, and the take follows its own sequentially consistent
+	// store of bottom.
+	w.shared.bottom.StoreRelease(b + 1)
+}
+
+// at returns the slot of index i in the current buffer: w.buf.at(i).
+func (w *Worker[T]) at(i uint64) *slot[T] { return &w.slots[i&w.mask] }
+
+// setBuf makes a the current buffer on the owner's side (the caller
+// publishes it in shared.buf).
+func (w *Worker[T]) setBuf(a *buffer[T]) {
+	w.buf, w.slots, w.mask = a, a.slots, a.mask
+}
+
+// setPushLimit sets pushLimit from topCache and buf (see pushLimit).
+func (w *Worker[T]) setPushLimit() {
+	w.pushLimit = w.topCache + w.mask + 1
 }
 
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
@@ -228,28 +266,57 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		// topCache <= top <= bottom: empty without touching shared state.
 		return w.popEmpty()
 	}
-	// The two common cases of a scheduler's owner are handled here, the
-	// rest in popLIFO and undoFIFO: one call per Pop.
+	// The common cases of a scheduler's owner are handled here, the rare
+	// ones in popLast and undoFIFO: one call per Pop.
 	if w.lifo {
-		if b-1 != w.shared.top.Load() {
-			return w.popLIFO()
+		t := w.shared.top.Load()
+		if b-1 == t {
+			// Exactly one item. Take it as a thief would, with a CAS of
+			// top, leaving bottom alone: whoever wins owns the index, and
+			// either way top ends at bottom, empty. This saves the take's
+			// store to bottom and its restore (two sequentially consistent
+			// stores) in the case an owner that pushes and pops in turn
+			// always hits. TestPopStealLastItem replays the race.
+			ok = w.shared.top.CompareAndSwap(t, t+1)
+			w.topCache = b
+			if ok {
+				v = w.take(w.at(t)) // we own index t; a thief whose claim failed never reads
+			}
+			return v, ok
 		}
-		// Exactly one item (b-1 == top). Take it as a thief would, with a
-		// CAS of top, leaving bottom alone: whoever wins owns the index,
-		// and either way top ends at bottom, empty. This saves the take's
-		// store to bottom and its restore (two sequentially consistent
-		// stores) in the case an owner that pushes and pops in turn
-		// always hits. TestPopStealLastItem replays the race.
-		t := b - 1
-		ok = w.shared.top.CompareAndSwap(t, t+1)
-		w.topCache = b
-		if ok {
-			s := w.buf.at(t)
-			v = s.val
-			var zero T
-			s.val = zero // we own index t; a thief whose claim failed never reads
+		if int64(b-t) <= 0 {
+			w.topCache = t // thieves emptied the deque
+			return v, false
 		}
-		return v, ok
+		// The take of Chase-Lev (Lê et al., figure 1). Reserve index b-1
+		// before looking at top again. This store and the load of top
+		// below are the paper's "store bottom; fence(seq_cst); load top":
+		// with a sequentially consistent Store and Load the pair cannot
+		// be reordered (on amd64 the Store is an XCHG, a full barrier), so
+		// a thief whose claim of b-1 could succeed must load top after our
+		// load of top, and then its load of bottom sees b-1. (Push's
+		// release store is no such fence, so the take keeps this one.)
+		b--
+		w.shared.bottom.Store(b)
+		if testHookTake != nil {
+			testHookTake()
+		}
+		t = w.shared.top.Load()
+		if int64(b-t) <= 0 {
+			return w.popLast(b, t)
+		}
+		// More than one item: index b is ours without a CAS. A stealer
+		// claims index t' only when its load of bottom saw t' < bottom;
+		// since t < b was loaded after bottom became b, and t never
+		// decreases, any stealer still to claim loads top >= t and bottom
+		// <= b (until we push again), so none can claim b.
+		v = w.take(w.at(b)) // no thief reads index b (above)
+		w.bottom = b
+		w.topCache = t
+		if w.mask >= minCap && b-t < (w.mask+1)/4 {
+			w.resize((w.mask + 1) / 2)
+		}
+		return v, true
 	}
 	// FIFO: claim index t at the stealers' end with an atomic add, as
 	// crossbeam-deque's FIFO flavour does: it cannot fail, and any stealer
@@ -259,16 +326,25 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 	if int64(b-t) <= 0 {
 		return w.undoFIFO(t)
 	}
-	a := w.buf
-	s := a.at(t)
-	v = s.val
-	var zero T
-	s.val = zero // we own index t
+	v = w.take(w.at(t)) // we own index t
 	w.topCache = t + 1
-	if a.mask >= minCap && b-t-1 < a.capacity()/4 {
-		w.resize(a.capacity() / 2)
+	if w.mask >= minCap && b-t-1 < (w.mask+1)/4 {
+		w.resize((w.mask + 1) / 2)
 	}
 	return v, true
+}
+
+// take returns the value in s, a slot whose index the owner has taken,
+// and clears the slot if T holds pointers, so that the deque does not keep
+// the value alive. A pointer-free value is left in place: clearing it
+// would be a store that frees nothing.
+func (w *Worker[T]) take(s *slot[T]) T {
+	v := s.val
+	if w.ptrs {
+		var zero T
+		s.val = zero
+	}
+	return v
 }
 
 // popEmpty is Pop of a Worker whose cached top equals bottom.
@@ -292,57 +368,21 @@ func (w *Worker[T]) undoFIFO(t uint64) (v T, ok bool) {
 	return v, false
 }
 
-// popLIFO is the take of Chase-Lev (Lê et al., figure 1) when the owner's
-// Pop did not see exactly one item.
-func (w *Worker[T]) popLIFO() (v T, ok bool) {
-	b := w.bottom - 1 // the newest index
-	t := w.shared.top.Load()
-	if int64(b-t) < 0 {
-		w.topCache = t // top == bottom: empty
-		return v, false
-	}
-	// Reserve index b before looking at top again. This store and the
-	// load of top below are the paper's "store bottom; fence(seq_cst);
-	// load top": with sequentially consistent Store and Load the pair
-	// cannot be reordered (on amd64 the Store is an XCHG, a full barrier),
-	// so a thief whose claim of b could succeed must load top after our
-	// load of top, and then its load of bottom sees b.
-	w.shared.bottom.Store(b)
-	if testHookTake != nil {
-		testHookTake()
-	}
-	t = w.shared.top.Load()
-	if int64(b-t) < 0 {
-		// Stealers took everything meanwhile. Undo the reservation.
+// popLast ends the take of a LIFO Pop that has lowered bottom to b and
+// then loaded t from top, when t >= b: thieves took all but the last item
+// meanwhile (t == b), or all of them (t > b).
+func (w *Worker[T]) popLast(b, t uint64) (v T, ok bool) {
+	if b != t {
+		// Nothing left. Undo the reservation.
 		w.shared.bottom.Store(b + 1)
 		w.topCache = t
 		return v, false
 	}
-	a := w.buf
-	s := a.at(b)
-	if b != t {
-		// More than one item: index b is ours without a CAS. A stealer
-		// claims index t' only when its load of bottom saw t' < bottom;
-		// since t < b was loaded after bottom became b, and t never
-		// decreases, any stealer still to claim loads top >= t and bottom
-		// <= b (until we push again), so none can claim b.
-		v = s.val
-		var zero T
-		s.val = zero // no thief reads index b (above); drop the reference
-		w.bottom = b
-		w.topCache = t
-		if a.mask >= minCap && b-t < a.capacity()/4 {
-			w.resize(a.capacity() / 2)
-		}
-		return v, true
-	}
-	// Thieves took all but the last item meanwhile: race them for it with
-	// their own CAS on top. Whoever moves top from t to t+1 owns index t.
+	// Race the thieves for the last item with their own CAS on top.
+	// Whoever moves top from t to t+1 owns index t.
 	ok = w.shared.top.CompareAndSwap(t, t+1)
 	if ok {
-		v = s.val
-		var zero T
-		s.val = zero // we own index t; a thief whose claim failed never reads
+		v = w.take(w.at(b)) // we own index t; a thief whose claim failed never reads
 	}
 	// Either way top is now t+1 = b+1: restore bottom to make t == b.
 	w.shared.bottom.Store(b + 1)
@@ -388,8 +428,8 @@ func (w *Worker[T]) publishBatch(a *buffer[T], db, n uint64) {
 		}
 	}
 	w.bottom = db + n
-	// Publish the batch, as Push publishes one item.
-	w.shared.bottom.Store(db + n)
+	// Publish the batch with a release store, as Push publishes one item.
+	w.shared.bottom.StoreRelease(db + n)
 }
 
 // resize moves the items [top, bottom) to a buffer of the given capacity,
@@ -434,7 +474,8 @@ func (w *Worker[T]) resize(capacity uint64) *buffer[T] {
 			a.at(t).val = zero
 		}
 	}
-	w.buf = a
+	w.setBuf(a)
+	w.setPushLimit()
 	// Publish the new buffer: a thief that loads it sees the copies. No
 	// thief that pins after this store can load old.
 	d.buf.Store(a)
