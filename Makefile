@@ -3,13 +3,17 @@
 # run at pinned versions through `go run`.
 
 GO          ?= go
-STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STATICCHECK_AT := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STATICCHECK := $(GO) run $(STATICCHECK_AT)
 DURATION    ?= 2m
 FUZZTIME    ?= 30s
 OUT         ?= out
 BENCHFLAGS  ?=
 STRESS      := ./stress/cmd/xbeam-stress
-XBENCH      := ./stress/cmd/xbeam-bench
+# The comparison machinery (xbeam-bench, its peers and plotting) is a nested
+# module, so that the library's go.mod names only what the library and its
+# tests import. Its targets run there with go -C.
+BENCHMOD    := stress/bench
 STRUCTURES  := ./atomicx ./epoch ./queue ./deque ./internal/eventcount
 
 .PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench fuzz cover inline
@@ -27,14 +31,17 @@ vet:
 	@echo "==> go vet ./... (also with -tags xbeam_chaos)"
 	$(GO) vet ./...
 	$(GO) vet -tags xbeam_chaos ./...
+	$(GO) -C $(BENCHMOD) vet ./...
 
 staticcheck:
 	@echo "==> staticcheck v0.8.2"
 	$(STATICCHECK) ./...
+	$(GO) -C $(BENCHMOD) run $(STATICCHECK_AT) ./...
 
 unit:
 	@echo "==> unit, property and example tests (-short)"
 	$(GO) test -short -count=1 ./...
+	$(GO) -C $(BENCHMOD) test -short -count=1 -timeout 10m ./...
 
 cpu:
 	@echo "==> the structures' tests on 1, 2, 4 and 8 processors (-short -cpu 1,2,4,8)"
@@ -70,9 +77,8 @@ stress:
 
 ## bench: the comparison run: a table on the terminal, CSV, Markdown and charts under $(OUT)/bench
 bench:
-	@if [ -d $(XBENCH) ]; then \
-		$(GO) run $(XBENCH) -out $(OUT)/bench $(BENCHFLAGS) && echo "==> results in $(OUT)/bench"; \
-	else echo "no benchmarks yet"; fi
+	$(GO) -C $(BENCHMOD) run ./cmd/xbeam-bench -out $(abspath $(OUT))/bench $(BENCHFLAGS)
+	@echo "==> results in $(OUT)/bench"
 
 ## fuzz: every Fuzz target for FUZZTIME (default 30s)
 fuzz:
@@ -104,13 +110,15 @@ INLINE := \
 	'\(\*u32\)\.Load' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
 	'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPush' 'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPop' \
 	'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.Push' 'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.tailIndex'
-# Generic methods are compiled where they are instantiated: xbeamimpl
-# instantiates every structure at uint64, as a user package would.
-INLINE_PKGS := ./atomicx ./epoch ./queue ./deque ./internal/bench/xbeamimpl
+# Generic methods are compiled where they are instantiated: xbeamimpl (in
+# the nested module) instantiates every structure at uint64, as a user
+# package would.
+INLINE_PKGS := ./atomicx ./epoch ./queue ./deque
+INLINE_USER := ./internal/bench/xbeamimpl
 
 inline:
-	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS))"
-	@m=$$($(GO) build -gcflags=-m $(INLINE_PKGS) 2>&1) || { echo "$$m"; exit 1; }; \
+	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS), and $(INLINE_USER) in $(BENCHMOD))"
+	@m=$$({ $(GO) build -gcflags=-m $(INLINE_PKGS) && $(GO) -C $(BENCHMOD) build -gcflags=-m $(INLINE_USER); } 2>&1) || { echo "$$m"; exit 1; }; \
 	m=$$(printf '%s\n' "$$m" | grep 'can inline' | sed 's/.*can inline //'); \
 	status=0; for re in $(INLINE); do \
 		if printf '%s\n' "$$m" | grep -qE "^$$re$$"; then echo "inlines: $$re"; \

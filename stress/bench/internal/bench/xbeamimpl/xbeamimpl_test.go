@@ -5,9 +5,9 @@ import (
 	"math/bits"
 	"testing"
 
-	"github.com/xbeam/xbeam/internal/bench"
-	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
 	"github.com/xbeam/xbeam/internal/race"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench/xbeamimpl"
 	"go.uber.org/goleak"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 // meta describes the run: the header of every output.

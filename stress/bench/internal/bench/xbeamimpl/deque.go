@@ -2,7 +2,7 @@ package xbeamimpl
 
 import (
 	"github.com/xbeam/xbeam/deque"
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 func init() { registered = append(registered, DequeLIFOImpl, DequeFIFOImpl) }

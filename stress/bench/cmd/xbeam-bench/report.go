@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 // report turns the finished cells into tables, a CSV file and charts.

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xbeam/xbeam/internal/bench"
-	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench/xbeamimpl"
 )
 
 func main() {
@@ -228,7 +228,7 @@ func printList(w io.Writer, impls []*bench.Impl) {
 // the binary was built by go run (or go test) in a temporary folder, else
 // the binary's path as invoked.
 func commandLine(args []string) string {
-	parts := []string{"go run ./stress/cmd/xbeam-bench"}
+	parts := []string{"go -C stress/bench run ./cmd/xbeam-bench"}
 	if bin := os.Args[0]; !strings.Contains(bin, "go-build") {
 		parts[0] = bin
 	}

@@ -3,8 +3,8 @@ package xbeamimpl_test
 import (
 	"testing"
 
-	"github.com/xbeam/xbeam/internal/bench"
-	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench/xbeamimpl"
 )
 
 // The same side-by-side comparison as the xbeam-bench command, as testing.B

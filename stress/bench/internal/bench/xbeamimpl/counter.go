@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/xbeam/xbeam/atomicx"
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 func init() { registered = append(registered, CounterImpl) }

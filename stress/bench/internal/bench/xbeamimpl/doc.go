@@ -8,7 +8,7 @@
 // (queue_test, deque_test, ...) and commands may import it.
 package xbeamimpl
 
-import "github.com/xbeam/xbeam/internal/bench"
+import "github.com/xbeam/xbeam/stress/bench/internal/bench"
 
 // Impls returns xbeam's implementations, freshly allocated.
 func Impls() []*bench.Impl {

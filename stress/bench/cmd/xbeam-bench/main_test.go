@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 	"go.uber.org/goleak"
 )
 

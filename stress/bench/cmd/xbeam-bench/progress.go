@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 // progress prints which run is going and about how long is left: one line

@@ -3,8 +3,8 @@ package xbeamimpl
 import (
 	"context"
 
-	"github.com/xbeam/xbeam/internal/bench"
 	"github.com/xbeam/xbeam/queue"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 func init() { registered = append(registered, BoundedImpl, UnboundedImpl) }

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xbeam/xbeam/internal/bench"
 	"github.com/xbeam/xbeam/internal/race"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 func testItems() int {

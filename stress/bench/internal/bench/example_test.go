@@ -3,7 +3,7 @@ package bench_test
 import (
 	"fmt"
 
-	"github.com/xbeam/xbeam/internal/bench"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
 
 // Move 10,000 values through a Go channel with 2 producers and 2 consumers;
