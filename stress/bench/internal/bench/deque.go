@@ -42,14 +42,65 @@ func runDequeOwner(impl *Impl, cfg Config) Result {
 	return Result{Ops: t.n, Elapsed: elapsed, Truncated: t.n < uint64(cfg.Items), Err: err}
 }
 
-// dequeRound is the number of items the deque-steal owner pushes before it
-// pops until empty.
+// runDequeBatch: the owner pushes batch values, then pops batch times, on
+// its own deque; every Pop must succeed, and the values popped must be the
+// values pushed (count and sum). ops = items.
+func runDequeBatch(impl *Impl, cfg Config, batch int) Result {
+	d := impl.NewDeque()
+	g := newGate()
+	var in, out tally
+	var bad error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer g.catch()
+		<-g.start
+		for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
+			end := min(v+uint64(batch), uint64(cfg.Items)+1)
+			for ; v < end; v++ {
+				d.Push(v)
+				in.n++
+				in.sum += v
+			}
+			for range batch {
+				x, ok := d.Pop()
+				if !ok {
+					if out.n == in.n {
+						break // the last, short batch
+					}
+					bad = fmt.Errorf("Pop found the deque empty with %d items pushed and %d popped", in.n, out.n)
+					return
+				}
+				out.n++
+				out.sum += x
+			}
+		}
+	}()
+	g.open(cfg)
+	elapsed, err := g.wait(cfg, done)
+	if err == nil {
+		err = bad
+	}
+	if err == nil && (in.n != out.n || in.sum != out.sum) {
+		err = fmt.Errorf("pushed %d values with sum %d, popped %d with sum %d", in.n, in.sum, out.n, out.sum)
+	}
+	return Result{Ops: out.n, Elapsed: elapsed, Truncated: out.n < uint64(cfg.Items), Err: err}
+}
+
+// dequeRound is the number of items the deque-steal and
+// deque-owner-burst256 owner pushes before it pops until empty.
 const dequeRound = 256
 
+// thiefTaskWork is the local work (xorshift rounds) a deque-owner-burst256
+// thief does with each item it steals, as a scheduler's idle worker runs the
+// task it stole before it looks for another.
+const thiefTaskWork = 64
+
 // runDequeSteal: one owner pushes dequeRound items, then pops until empty,
-// repeated; cfg.P thieves loop Steal. Every item must leave exactly once (count
-// and sum). ops = items.
-func runDequeSteal(impl *Impl, cfg Config) Result {
+// repeated; cfg.P thieves loop Steal, doing thiefWork rounds of local work
+// with each item they take (besides cfg.Work). Every item must leave
+// exactly once (count and sum). ops = items.
+func runDequeSteal(impl *Impl, cfg Config, thiefWork int) Result {
 	d := impl.NewDeque()
 	g := newGate()
 	in := make([]tally, 1)
@@ -95,8 +146,8 @@ func runDequeSteal(impl *Impl, cfg Config) Result {
 				case StealSuccess:
 					t.n++
 					t.sum += x
-					if cfg.Work > 0 {
-						t.work(cfg.Work, x)
+					if cfg.Work+thiefWork > 0 {
+						t.work(cfg.Work+thiefWork, x)
 					}
 					fails = 0
 					continue

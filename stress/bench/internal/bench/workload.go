@@ -140,12 +140,28 @@ var (
 		Doc:      "the owner alternates Push(v); Pop(); ops = pairs",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      runDequeOwner}
+	// DequeOwnerBatch8 is deque-owner-batch8: the owner pushes 8 items,
+	// then pops 8, on its own deque (a task that spawns a few children and
+	// runs them itself: only the last Pop of a batch can meet a thief);
+	// ops = items.
+	DequeOwnerBatch8 = &Workload{Name: "deque-owner-batch8", FixedP: 1,
+		Doc:      "the owner pushes 8 then pops 8; ops = items",
+		supports: func(i *Impl) bool { return i.NewDeque != nil },
+		run:      func(i *Impl, c Config) Result { return runDequeBatch(i, c, 8) }}
+	// DequeOwnerBurst256 is deque-owner-burst256: the owner pushes 256
+	// items, then pops until empty, repeated, while P thieves steal and
+	// run what they steal (a scheduler's busy worker beside idle siblings);
+	// every item leaves exactly once; ops = items.
+	DequeOwnerBurst256 = &Workload{Name: "deque-owner-burst256",
+		Doc:      "1 owner pushes 256 then pops until empty, P thieves steal and run each item (64 xorshift rounds); ops = items",
+		supports: func(i *Impl) bool { return i.NewDeque != nil },
+		run:      func(i *Impl, c Config) Result { return runDequeSteal(i, c, thiefTaskWork) }}
 	// DequeSteal is deque-steal: one owner pushes 256 items, then pops until
 	// empty, repeated; P thieves loop Steal; every item leaves exactly once.
 	DequeSteal = &Workload{Name: "deque-steal",
-		Doc:      "1 owner pushes 256 then pops until empty, P thieves loop Steal",
+		Doc:      "1 owner pushes 256 then pops until empty, P thieves loop Steal; ops = items",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
-		run:      runDequeSteal}
+		run:      func(i *Impl, c Config) Result { return runDequeSteal(i, c, 0) }}
 	// ForkJoin is fork-join: a binary task tree of 2^floor(log2 Items) leaves
 	// on P workers, each owning a deque and stealing from the others (or by
 	// Impl.ForkJoin); ops = leaves.
@@ -169,7 +185,7 @@ var (
 
 // Workloads returns every workload, in the order of BENCHMARKS.md.
 func Workloads() []*Workload {
-	return []*Workload{SPSC, MPSC, MPMC, MPMCBlocking, DequeOwner, DequeSteal, ForkJoin, EpochPin, CounterShared}
+	return []*Workload{SPSC, MPSC, MPMC, MPMCBlocking, DequeOwner, DequeOwnerBatch8, DequeOwnerBurst256, DequeSteal, ForkJoin, EpochPin, CounterShared}
 }
 
 // WorkloadByName returns the workload called name, or nil.

@@ -60,7 +60,7 @@ func TestGOMAXPROCSSweep(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 2, 4} {
 		runtime.GOMAXPROCS(procs)
-		for _, w := range []*bench.Workload{bench.MPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeSteal, bench.ForkJoin} {
+		for _, w := range []*bench.Workload{bench.MPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeOwnerBurst256, bench.DequeSteal, bench.ForkJoin} {
 			for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.SelectChanImpl(), bench.XsyncMPMCImpl(), bench.MutexDequeImpl(), bench.ChanPoolImpl()} {
 				if !w.Supports(impl) {
 					continue
@@ -77,7 +77,7 @@ func TestGOMAXPROCSSweep(t *testing.T) {
 // TestDeadlineTruncates: producers stop at the deadline, consumers drain,
 // and the check still holds.
 func TestDeadlineTruncates(t *testing.T) {
-	for _, w := range []*bench.Workload{bench.SPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeOwner, bench.DequeSteal, bench.ForkJoin, bench.CounterShared} {
+	for _, w := range []*bench.Workload{bench.SPSC, bench.MPMC, bench.MPMCBlocking, bench.DequeOwner, bench.DequeOwnerBatch8, bench.DequeOwnerBurst256, bench.DequeSteal, bench.ForkJoin, bench.CounterShared} {
 		for _, impl := range []*bench.Impl{bench.ChanImpl(), bench.MutexRingImpl(), bench.MutexDequeImpl(), bench.GoroutinesImpl(), bench.ChanPoolImpl(), bench.AtomicCounterImpl()} {
 			if !w.Supports(impl) {
 				continue
@@ -224,12 +224,16 @@ func TestBrokenDequeFails(t *testing.T) {
 	if r := bench.DequeOwner.Run(pop, bench.Config{Items: 1000}); r.Err == nil {
 		t.Errorf("deque-owner with a deque that pops a wrong value: no error")
 	}
-	if r := bench.DequeSteal.Run(pop, bench.Config{Items: 1000, P: 2}); r.Err == nil {
-		t.Errorf("deque-steal with a deque that pops a wrong value: no error")
+	for _, w := range []*bench.Workload{bench.DequeOwnerBatch8, bench.DequeOwnerBurst256, bench.DequeSteal} {
+		if r := w.Run(pop, bench.Config{Items: 1000, P: 2}); r.Err == nil {
+			t.Errorf("%s with a deque that pops a wrong value: no error", w.Name)
+		}
 	}
 	steal := &bench.Impl{Name: "broken-steal", NewDeque: func() bench.Deque { return &brokenDeque{mode: "steal"} }}
-	if r := bench.DequeSteal.Run(steal, bench.Config{Items: 1000, P: 2}); r.Err == nil {
-		t.Errorf("deque-steal with a stealer that invents an item: no error")
+	for _, w := range []*bench.Workload{bench.DequeOwnerBurst256, bench.DequeSteal} {
+		if r := w.Run(steal, bench.Config{Items: 1000, P: 2}); r.Err == nil {
+			t.Errorf("%s with a stealer that invents an item: no error", w.Name)
+		}
 	}
 }
 
