@@ -31,6 +31,8 @@ type options struct {
 	items        int   // queue and deque workloads
 	loopItems    int   // epoch-pin and counter-shared
 	forkDepth    int   // fork-join: 2^forkDepth leaves
+	fibN         int   // fib: fib(fibN)
+	taskItems    int   // mergesort, parallel-for, parallel-for-skewed
 	work         int   // local work per item (bench.Config.Work)
 	duration     time.Duration
 	count        int
@@ -68,6 +70,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	items := fs.Int("items", 5_000_000, "values moved per queue or deque run (BENCHMARKS.md: 20000000)")
 	loopItems := fs.Int("loop-items", 50_000_000, "pairs or adds per epoch-pin or counter-shared run")
 	forkDepth := fs.Int("fork-depth", 20, "fork-join tree depth: 2^depth leaves (BENCHMARKS.md: 25)")
+	fibN := fs.Int("fib-n", 30, "fib: compute fib(n), one task per call (fib(30): 2,692,537 calls)")
+	taskItems := fs.Int("task-items", 10_000_000, "values sorted by mergesort, indexes of parallel-for and parallel-for-skewed")
 	duration := fs.Duration("duration", 1500*time.Millisecond, "producers (and every other source of work) stop after this even if items remain (as in BENCHMARKS.md)")
 	work := fs.Int("work", 0, "local work per item outside the structure (xorshift rounds by producer and consumer; queue and deque-steal workloads)")
 	count := fs.Int("count", 1, "runs per cell; the table shows the median")
@@ -103,7 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 	}
 
-	o := &options{items: *items, loopItems: *loopItems, forkDepth: *forkDepth, work: *work,
+	o := &options{items: *items, loopItems: *loopItems, forkDepth: *forkDepth, fibN: *fibN, taskItems: *taskItems, work: *work,
 		duration: *duration, count: *count, out: *out, format: *format, quiet: *quiet}
 	var err error
 	if o.workloads, err = pickWorkloads(*workloads); err != nil {
@@ -129,6 +133,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-loop-items: %d is below 1", o.loopItems)
 	case o.forkDepth < 0 || o.forkDepth > 40:
 		return nil, fmt.Errorf("-fork-depth: %d is not in [0, 40]", o.forkDepth)
+	case o.fibN < 1 || o.fibN > 45:
+		return nil, fmt.Errorf("-fib-n: %d is not in [1, 45]", o.fibN)
+	case o.taskItems < 1 || o.taskItems >= 1<<31:
+		return nil, fmt.Errorf("-task-items: %d is not in [1, 2^31)", o.taskItems)
 	case o.duration <= 0:
 		return nil, fmt.Errorf("-duration: %v is not positive", o.duration)
 	case o.work < 0:
@@ -291,6 +299,10 @@ func plan(o *options) []*cell {
 			items = o.loopItems
 		case bench.ForkJoin:
 			items = 1 << o.forkDepth
+		case bench.Fib:
+			items = int(bench.FibCalls(o.fibN))
+		case bench.MergeSort, bench.ParallelFor, bench.ParallelForSkewed:
+			items = o.taskItems
 		}
 		for _, p := range ps {
 			for _, impl := range o.impls {

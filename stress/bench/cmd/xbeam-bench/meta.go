@@ -28,15 +28,16 @@ type meta struct {
 }
 
 // handoffRounds is the number of round trips of the header's hand-off
-// measurements: a few tenths of a second on a slow virtual machine.
-const handoffRounds = 100_000
+// measurements: a few tenths of a second on a slow virtual machine (a
+// variable so that the tests can lower it, as cellHandoffRounds).
+var handoffRounds = 100_000
 
 // cellHandoffRounds is the size of the quick hand-off probe before each
 // run, so that a cell measured in another state of the machine than the
 // one the header records can be told (see stateShifted): a few
 // milliseconds even on a slow virtual machine, against runs of up to
 // -duration.
-const cellHandoffRounds = 5_000
+var cellHandoffRounds = 5_000
 
 // probeHandoff returns bench.LineHandoff's figure over rounds round
 // trips, or 0 where it declines.
@@ -61,8 +62,8 @@ func collectMeta(o *options) meta {
 		Platform:      runtime.GOOS + "/" + runtime.GOARCH,
 		Command:       o.cmdline,
 		HandoffBefore: probeHandoff(handoffRounds),
-		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, work %d, producers stop after %v, median of %d",
-			o.items, o.loopItems, o.forkDepth, o.work, o.duration, o.count),
+		Settings: fmt.Sprintf("items %d, loop items %d, fork-join 2^%d leaves, fib(%d), task items %d, work %d, producers stop after %v, median of %d",
+			o.items, o.loopItems, o.forkDepth, o.fibN, o.taskItems, o.work, o.duration, o.count),
 	}
 }
 

@@ -70,21 +70,26 @@ func (r *report) failed() int {
 	return n
 }
 
-// chanMops returns the Go channel's throughput at P, if it ran and passed.
-func (g *group) chanMops(p int) (float64, bool) {
-	c := g.cells[key(bench.ChanName, p)]
+// baseMops returns the throughput at P of the workload's yardstick (the Go
+// channel, or the sequential loop), if it ran and passed.
+func (g *group) baseMops(p int) (float64, bool) {
+	if g.w.Base() == "" {
+		return 0, false
+	}
+	c := g.cells[key(g.w.Base(), p)]
 	if c == nil || c.result().Err != nil {
 		return 0, false
 	}
 	return c.result().Mops(), true
 }
 
-// bestPeer returns the fastest passing peer at P.
+// bestPeer returns the fastest passing peer at P (the sequential loop is a
+// baseline, not a peer).
 func (g *group) bestPeer(p int) (string, float64, bool) {
 	name, best := "", 0.0
 	for _, impl := range g.impls {
 		c := g.cells[key(impl.Name, p)]
-		if !impl.Peer || c == nil || c.result().Err != nil {
+		if !impl.Peer || impl.Name == bench.SequentialName || c == nil || c.result().Err != nil {
 			continue
 		}
 		if m := c.result().Mops(); m > best {
@@ -105,20 +110,20 @@ func (g *group) bestPeers() string {
 	return strings.Join(best, ", ")
 }
 
-// ratios returns the cell's ratio to the channel and to the best peer, or
+// ratios returns the cell's ratio to the workload's base and to the best peer, or
 // NaN-free blanks ("") where there is none.
-func (g *group) ratios(c *cell) (toChan, toBest string) {
+func (g *group) ratios(c *cell) (toBase, toBest string) {
 	res := c.result()
 	if res.Err != nil {
 		return "", ""
 	}
-	if m, ok := g.chanMops(c.p); ok && m > 0 {
-		toChan = fmt.Sprintf("%.2f", res.Mops()/m)
+	if m, ok := g.baseMops(c.p); ok && m > 0 {
+		toBase = fmt.Sprintf("%.2f", res.Mops()/m)
 	}
 	if _, m, ok := g.bestPeer(c.p); ok && m > 0 {
 		toBest = fmt.Sprintf("%.2f", res.Mops()/m)
 	}
-	return toChan, toBest
+	return toBase, toBest
 }
 
 // stateShifted reports whether any of c's runs started with the machine's
@@ -134,7 +139,7 @@ func (g *group) stateShifted(c *cell) bool {
 	return false
 }
 
-// cellText renders a cell as "Mops (x chan / x best)", or FAIL.
+// cellText renders a cell as "Mops (x base / x best)", or FAIL.
 func (g *group) cellText(c *cell) string {
 	if c == nil {
 		return ""
@@ -150,17 +155,17 @@ func (g *group) cellText(c *cell) string {
 	if g.stateShifted(c) {
 		s += "~"
 	}
-	toChan, toBest := g.ratios(c)
-	if toChan == "" {
-		toChan = "-"
+	toBase, toBest := g.ratios(c)
+	if toBase == "" {
+		toBase = "-"
 	}
 	if toBest == "" {
 		toBest = "-"
 	}
-	return fmt.Sprintf("%s (%s / %s)", s, toChan, toBest)
+	return fmt.Sprintf("%s (%s / %s)", s, toBase, toBest)
 }
 
-const legend = "Mops/s (ratio to chan / ratio to the best peer at the same P); * = stopped at the deadline before all items were done (the rate is still exact); ~ = the machine's hand-off time before the run was more than 2x off the header's first figure (another state of the machine: compare with care); FAIL = the run failed its check (no number)"
+const legend = "Mops/s (ratio to the base / ratio to the best peer at the same P; the base is chan for the queue workloads and sequential for the task workloads, where the ratio is the speed-up; the best peer is the fastest implementation that is not xbeam's or the base); * = stopped at the deadline before all items were done (the rate is still exact); ~ = the machine's hand-off time before the run was more than 2x off the header's first figure (another state of the machine: compare with care); FAIL = the run failed its check (no number)"
 
 // text renders the terminal tables.
 func (r *report) text() string {
@@ -241,7 +246,7 @@ func (r *report) markdown() string {
 }
 
 // csvHeader names the CSV columns.
-var csvHeader = []string{"workload", "impl", "peer", "P", "items", "ops", "elapsed_s", "mops", "truncated", "status", "ratio_chan", "ratio_best_peer", "runs", "handoff_ns", "state_shift", "error"}
+var csvHeader = []string{"workload", "impl", "peer", "P", "items", "ops", "elapsed_s", "mops", "truncated", "status", "ratio_base", "ratio_best_peer", "runs", "handoff_ns", "state_shift", "error"}
 
 // writeCSV writes '#'-prefixed header lines, then one row per cell.
 func (r *report) writeCSV(path string) error {
@@ -266,11 +271,11 @@ func (r *report) writeCSV(path string) error {
 				if res.Err != nil {
 					status, mops, errText = "FAIL", "", res.Err.Error()
 				}
-				toChan, toBest := g.ratios(c)
+				toBase, toBest := g.ratios(c)
 				cw.Write([]string{g.w.Name, impl.Name, strconv.FormatBool(impl.Peer), strconv.Itoa(p),
 					strconv.Itoa(c.items), strconv.FormatUint(res.Ops, 10),
 					fmt.Sprintf("%.6f", res.Elapsed.Seconds()), mops, strconv.FormatBool(res.Truncated),
-					status, toChan, toBest, strconv.Itoa(len(c.runs)), handoffText(c.handoffs),
+					status, toBase, toBest, strconv.Itoa(len(c.runs)), handoffText(c.handoffs),
 					strconv.FormatBool(g.stateShifted(c)), errText})
 			}
 		}

@@ -15,10 +15,11 @@ import (
 // leaf, so 2^depth tasks reach 2^depth leaves after 2^depth-1 forks.
 func ChanPoolImpl() *Impl {
 	return &Impl{
-		Name:     "chan-pool",
-		Peer:     true,
-		Doc:      "workers fed by one buffered channel (cap 1024); a full channel runs the child inline",
-		ForkJoin: chanPoolForkJoin,
+		Name:        "chan-pool",
+		Peer:        true,
+		Doc:         "workers fed by one buffered channel (cap 1024); a full channel runs the child inline",
+		ForkJoin:    chanPoolForkJoin,
+		NewTaskPool: func(w int) TaskPool { return joinPool{newChanJoiner(w)} },
 	}
 }
 

@@ -12,10 +12,11 @@ import (
 // GOMAXPROCS lowered to the worker count for the span of the run.
 func GoroutinesImpl() *Impl {
 	return &Impl{
-		Name:     "goroutines",
-		Peer:     true,
-		Doc:      "one goroutine per task, sync.WaitGroup join",
-		ForkJoin: goroutineForkJoin,
+		Name:        "goroutines",
+		Peer:        true,
+		Doc:         "one goroutine per task, sync.WaitGroup join",
+		ForkJoin:    goroutineForkJoin,
+		NewTaskPool: func(int) TaskPool { return joinPool{goroutineJoiner{}} },
 	}
 }
 

@@ -94,6 +94,10 @@ type Impl struct {
 	// returns the number of leaves run.
 	ForkJoin func(depth, workers int, stop Stop) uint64
 
+	// NewTaskPool makes a pool of workers for the task workloads (fib,
+	// mergesort, parallel-for, parallel-for-skewed).
+	NewTaskPool func(workers int) TaskPool
+
 	// NewPin makes the shared structure for epoch-pin: each worker loop runs
 	// n pin/unpin pairs.
 	NewPin func() Loops
@@ -116,6 +120,10 @@ func Peers() []*Impl {
 		MutexDequeImpl(),
 		GoroutinesImpl(),
 		ChanPoolImpl(),
+		ErrgroupImpl(),
+		AntsImpl(),
+		ConcImpl(),
+		SequentialImpl(),
 		RWMutexImpl(),
 		AtomicCounterImpl(),
 		MutexCounterImpl(),

@@ -7,5 +7,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, antsIgnored...)
+}
+
+// antsIgnored are the goroutines of ants' default pool, which the package
+// starts when it is loaded and never stops.
+var antsIgnored = []goleak.Option{
+	goleak.IgnoreAnyFunction("github.com/panjf2000/ants/v2.(*poolCommon).purgeStaleWorkers"),
+	goleak.IgnoreAnyFunction("github.com/panjf2000/ants/v2.(*poolCommon).ticktock"),
 }

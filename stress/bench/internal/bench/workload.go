@@ -88,9 +88,25 @@ type Workload struct {
 	// Queue reports whether the workload moves items through a queue, so
 	// that the Go channel is its yardstick.
 	Queue bool
+	// Tasks reports whether the workload is a task workload (run by
+	// Impl.NewTaskPool), so that the sequential loop is its yardstick.
+	Tasks bool
 
 	supports func(*Impl) bool
 	run      func(*Impl, Config) Result
+}
+
+// Base returns the name of the implementation that the first ratio column
+// compares with: the Go channel for the queue workloads, the sequential
+// loop for the task workloads (the speed-up), none for the others.
+func (w *Workload) Base() string {
+	switch {
+	case w.Queue:
+		return ChanName
+	case w.Tasks:
+		return SequentialName
+	}
+	return ""
 }
 
 // Supports reports whether the workload can run impl.
@@ -169,6 +185,30 @@ var (
 		Doc:      "binary task tree on P workers; ops = leaves",
 		supports: func(i *Impl) bool { return i.NewDeque != nil || i.ForkJoin != nil },
 		run:      runForkJoin}
+	// Fib is fib: fib(n) with one task per call, n the largest whose call
+	// count is at most Items (fib(30): 2,692,537 calls); ops = calls.
+	Fib = &Workload{Name: "fib", Tasks: true,
+		Doc:      "fib(30) on P workers, one task per call (each call joins fib(n-1) and fib(n-2)); ops = calls",
+		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
+		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "fib") }}
+	// MergeSort is mergesort: a parallel merge sort of Items pseudo-random
+	// uint64 values; ops = values.
+	MergeSort = &Workload{Name: "mergesort", Tasks: true,
+		Doc:      "merge sort of 10M pseudo-random uint64 on P workers; ops = values",
+		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
+		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "mergesort") }}
+	// ParallelFor is parallel-for: the sum of ForBody over Items indexes;
+	// ops = indexes.
+	ParallelFor = &Workload{Name: "parallel-for", Tasks: true,
+		Doc:      "sum of a few-ns body over 10M indexes on P workers; ops = indexes",
+		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
+		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "parallel-for") }}
+	// ParallelForSkewed is parallel-for-skewed: as parallel-for, with
+	// SkewedBody (every tenth index 100 times slower); ops = indexes.
+	ParallelForSkewed = &Workload{Name: "parallel-for-skewed", Tasks: true,
+		Doc:      "parallel-for with every tenth index 100x slower; ops = indexes",
+		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
+		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "parallel-for-skewed") }}
 	// EpochPin is epoch-pin: P goroutines loop Pin(); Unpin(), each on its
 	// own participant; ops = pairs.
 	EpochPin = &Workload{Name: "epoch-pin",
@@ -185,7 +225,7 @@ var (
 
 // Workloads returns every workload, in the order of BENCHMARKS.md.
 func Workloads() []*Workload {
-	return []*Workload{SPSC, MPSC, MPMC, MPMCBlocking, DequeOwner, DequeOwnerBatch8, DequeOwnerBurst256, DequeSteal, ForkJoin, EpochPin, CounterShared}
+	return []*Workload{SPSC, MPSC, MPMC, MPMCBlocking, DequeOwner, DequeOwnerBatch8, DequeOwnerBurst256, DequeSteal, ForkJoin, Fib, MergeSort, ParallelFor, ParallelForSkewed, EpochPin, CounterShared}
 }
 
 // WorkloadByName returns the workload called name, or nil.

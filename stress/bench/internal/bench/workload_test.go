@@ -38,8 +38,11 @@ func TestPeersConserve(t *testing.T) {
 						t.Fatalf("FAIL: %v", r.Err)
 					}
 					want := uint64(items)
-					if w == bench.ForkJoin {
+					switch w {
+					case bench.ForkJoin:
 						want = 1 << (bits.Len(uint(items)) - 1)
+					case bench.Fib:
+						want = bench.FibCalls(bench.FibN(items))
 					}
 					if r.Ops != want || r.Truncated {
 						t.Fatalf("Ops = %d, Truncated = %v; want %d, false", r.Ops, r.Truncated, want)
@@ -373,5 +376,37 @@ func TestPanicIsAFailure(t *testing.T) {
 		if r.Err == nil || !strings.Contains(r.Err.Error(), "panic: planted") {
 			t.Errorf("%s %s: Err = %v; want the planted panic", c.w.Name, c.impl.Name, r.Err)
 		}
+	}
+}
+
+// TestTaskWorkloads runs every task workload on every task pool at 1, 2 and
+// 4 workers, small, and checks that each passes its own check (the value
+// of fib, the sum, the sorted order).
+func TestTaskWorkloads(t *testing.T) {
+	for _, w := range []*bench.Workload{bench.Fib, bench.MergeSort, bench.ParallelFor, bench.ParallelForSkewed} {
+		items := 3 * bench.SortGrain
+		if w == bench.Fib {
+			items = int(bench.FibCalls(15))
+		}
+		for _, impl := range bench.Peers() {
+			if !w.Supports(impl) {
+				continue
+			}
+			for _, p := range []int{1, 2, 4} {
+				r := w.Run(impl, bench.Config{Items: items, P: p})
+				if r.Err != nil || r.Truncated || r.Ops != uint64(items) {
+					t.Errorf("%s %s P=%d: Err = %v, Truncated = %v, Ops = %d; want %d ops", w.Name, impl.Name, p, r.Err, r.Truncated, r.Ops, items)
+				}
+			}
+		}
+	}
+}
+
+func TestFibCalls(t *testing.T) {
+	if got := bench.FibCalls(30); got != 2_692_537 {
+		t.Errorf("FibCalls(30) = %d, want 2692537", got)
+	}
+	if got := bench.FibN(2_692_537); got != 30 {
+		t.Errorf("FibN(2692537) = %d, want 30", got)
 	}
 }
