@@ -37,7 +37,7 @@ type options struct {
 	duration     time.Duration
 	count        int
 	out          string
-	format       string
+	formats      []string // chart formats: svg, png
 	quiet        bool
 	cmdline      string
 	progressTerm bool // rewrite one progress line (stderr is a terminal)
@@ -76,7 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	work := fs.Int("work", 0, "local work per item outside the structure (xorshift rounds by producer and consumer; queue and deque-steal workloads)")
 	count := fs.Int("count", 1, "runs per cell; the table shows the median")
 	out := fs.String("out", filepath.Join("out", "bench"), "output folder")
-	format := fs.String("format", "svg", "chart format: svg or png")
+	format := fs.String("format", "svg,png", "chart formats, comma-separated: svg, png")
 	preset := fs.String("preset", "", "a named flag set: matrix (the full BENCHMARKS.md matrix for a 16-core machine, P up to 16, mpmc-blocking also at 64); explicit flags override it")
 	list := fs.Bool("list", false, "list workloads and implementations, then exit")
 	quiet := fs.Bool("q", false, "no progress line")
@@ -108,7 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 
 	o := &options{items: *items, loopItems: *loopItems, forkDepth: *forkDepth, fibN: *fibN, taskItems: *taskItems, work: *work,
-		duration: *duration, count: *count, out: *out, format: *format, quiet: *quiet}
+		duration: *duration, count: *count, out: *out, quiet: *quiet}
 	var err error
 	if o.workloads, err = pickWorkloads(*workloads); err != nil {
 		return nil, err
@@ -143,8 +143,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-work: %d is negative", o.work)
 	case o.count < 1:
 		return nil, fmt.Errorf("-count: %d is below 1", o.count)
-	case o.format != "svg" && o.format != "png":
-		return nil, fmt.Errorf("-format: %q is neither svg nor png", o.format)
+	}
+	for f := range strings.SplitSeq(*format, ",") {
+		f = strings.TrimSpace(f)
+		if f != "svg" && f != "png" {
+			return nil, fmt.Errorf("-format: %q is neither svg nor png", f)
+		}
+		if !slices.Contains(o.formats, f) {
+			o.formats = append(o.formats, f)
+		}
 	}
 	o.cmdline = commandLine(args)
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && stderr == io.Writer(os.Stderr) {
@@ -355,7 +362,7 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 			if k == o.count-1 && i+1 < len(cells) && cells[i+1].w != c.w {
 				// A workload is complete: write what there is, so that
 				// an interrupted run leaves its finished workloads.
-				if _, err := newReport(meta, cells[:i+1]).write(o.out, o.format); err != nil {
+				if _, err := newReport(meta, cells[:i+1]).write(o.out, o.formats); err != nil {
 					fmt.Fprintln(stderr, "xbeam-bench:", err)
 					return 1
 				}
@@ -367,7 +374,7 @@ func runPlan(o *options, stdout, stderr io.Writer) int {
 
 	rep := newReport(meta, cells)
 	fmt.Fprint(stdout, rep.text())
-	files, err := rep.write(o.out, o.format)
+	files, err := rep.write(o.out, o.formats)
 	if err != nil {
 		fmt.Fprintln(stderr, "xbeam-bench:", err)
 		return 1

@@ -297,9 +297,9 @@ func handoffText(hs []time.Duration) string {
 	return strconv.FormatInt(median(hs, cmp.Compare[time.Duration]).Nanoseconds(), 10)
 }
 
-// write writes results.csv, results.md and one chart per workload into dir
+// write writes results.csv, results.md and one chart per workload and format into dir
 // and returns the file names.
-func (r *report) write(dir, format string) ([]string, error) {
+func (r *report) write(dir string, formats []string) ([]string, error) {
 	files := []string{"results.csv", "results.md"}
 	if err := r.writeCSV(filepath.Join(dir, files[0])); err != nil {
 		return nil, err
@@ -308,11 +308,13 @@ func (r *report) write(dir, format string) ([]string, error) {
 		return nil, err
 	}
 	for _, g := range r.groups {
-		name := g.w.Name + "." + format
-		if err := r.chart(g, filepath.Join(dir, name)); err != nil {
-			return nil, fmt.Errorf("chart %s: %w", name, err)
+		for _, format := range formats {
+			name := g.w.Name + "." + format
+			if err := r.chart(g, filepath.Join(dir, name), format); err != nil {
+				return nil, fmt.Errorf("chart %s: %w", name, err)
+			}
+			files = append(files, name)
 		}
-		files = append(files, name)
 	}
 	return files, nil
 }

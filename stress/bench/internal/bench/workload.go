@@ -82,6 +82,12 @@ type Workload struct {
 	Name string
 	// Doc defines the workload in one line.
 	Doc string
+	// Unit names what one operation is, in the plural (items, pairs, ...):
+	// the throughput is in millions of them per second.
+	Unit string
+	// PMeaning says what P counts (producers, thieves, workers, ...); empty
+	// for a workload with a fixed P.
+	PMeaning string
 	// FixedP is 1 for workloads whose parallelism is fixed (spsc,
 	// deque-owner) and 0 when P varies.
 	FixedP int
@@ -130,29 +136,29 @@ func (w *Workload) Run(impl *Impl, cfg Config) Result {
 // The workloads, in the order of BENCHMARKS.md.
 var (
 	// SPSC is spsc: one producer, one consumer, values 1..Items.
-	SPSC = &Workload{Name: "spsc", Queue: true, FixedP: 1,
+	SPSC = &Workload{Name: "spsc", Unit: "items", Queue: true, FixedP: 1,
 		Doc:      "1 producer, 1 consumer",
 		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, 1, 1, false) }}
 	// MPSC is mpsc: P producers, one consumer.
-	MPSC = &Workload{Name: "mpsc", Queue: true,
+	MPSC = &Workload{Name: "mpsc", Unit: "items", PMeaning: "producers (1 consumer)", Queue: true,
 		Doc:      "P producers, 1 consumer",
 		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, 1, false) }}
 	// MPMC is mpmc: P producers, P consumers (2P goroutines).
-	MPMC = &Workload{Name: "mpmc", Queue: true,
+	MPMC = &Workload{Name: "mpmc", Unit: "items", PMeaning: "producers, and as many consumers", Queue: true,
 		Doc:      "P producers, P consumers",
 		supports: func(i *Impl) bool { return !i.SingleConsumer && (i.NewTry != nil || i.NewBlocking != nil) },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, false) }}
 	// MPMCBlocking is mpmc-blocking: P producers, P consumers, through the
 	// blocking Push and Pop (the peer: a channel's send and receive).
-	MPMCBlocking = &Workload{Name: "mpmc-blocking", Queue: true,
+	MPMCBlocking = &Workload{Name: "mpmc-blocking", Unit: "items", PMeaning: "producers, and as many consumers", Queue: true,
 		Doc:      "P producers, P consumers, blocking Push/Pop",
 		supports: func(i *Impl) bool { return !i.SingleConsumer && i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, true) }}
 	// DequeOwner is deque-owner: the owner alternates Push(v); Pop() on its
 	// own deque and checks that Pop returns v; ops = pairs.
-	DequeOwner = &Workload{Name: "deque-owner", FixedP: 1,
+	DequeOwner = &Workload{Name: "deque-owner", Unit: "pairs", FixedP: 1,
 		Doc:      "the owner alternates Push(v); Pop(); ops = pairs",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      runDequeOwner}
@@ -160,7 +166,7 @@ var (
 	// then pops 8, on its own deque (a task that spawns a few children and
 	// runs them itself: only the last Pop of a batch can meet a thief);
 	// ops = items.
-	DequeOwnerBatch8 = &Workload{Name: "deque-owner-batch8", FixedP: 1,
+	DequeOwnerBatch8 = &Workload{Name: "deque-owner-batch8", Unit: "items", FixedP: 1,
 		Doc:      "the owner pushes 8 then pops 8; ops = items",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      func(i *Impl, c Config) Result { return runDequeBatch(i, c, 8) }}
@@ -168,56 +174,56 @@ var (
 	// items, then pops until empty, repeated, while P thieves steal and
 	// run what they steal (a scheduler's busy worker beside idle siblings);
 	// every item leaves exactly once; ops = items.
-	DequeOwnerBurst256 = &Workload{Name: "deque-owner-burst256",
-		Doc:      "1 owner pushes 256 then pops until empty, P thieves steal and run each item (64 xorshift rounds); ops = items",
+	DequeOwnerBurst256 = &Workload{Name: "deque-owner-burst256", Unit: "items", PMeaning: "thieves beside the owner",
+		Doc:      "1 owner pushes 256, pops until empty; P thieves steal, run each item; ops = items",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      func(i *Impl, c Config) Result { return runDequeSteal(i, c, thiefTaskWork) }}
 	// DequeSteal is deque-steal: one owner pushes 256 items, then pops until
 	// empty, repeated; P thieves loop Steal; every item leaves exactly once.
-	DequeSteal = &Workload{Name: "deque-steal",
-		Doc:      "1 owner pushes 256 then pops until empty, P thieves loop Steal; ops = items",
+	DequeSteal = &Workload{Name: "deque-steal", Unit: "items", PMeaning: "thieves beside the owner",
+		Doc:      "1 owner pushes 256, pops until empty; P thieves loop Steal; ops = items",
 		supports: func(i *Impl) bool { return i.NewDeque != nil },
 		run:      func(i *Impl, c Config) Result { return runDequeSteal(i, c, 0) }}
 	// ForkJoin is fork-join: a binary task tree of 2^floor(log2 Items) leaves
 	// on P workers, each owning a deque and stealing from the others (or by
 	// Impl.ForkJoin); ops = leaves.
-	ForkJoin = &Workload{Name: "fork-join",
+	ForkJoin = &Workload{Name: "fork-join", Unit: "leaves", PMeaning: "workers",
 		Doc:      "binary task tree on P workers; ops = leaves",
 		supports: func(i *Impl) bool { return i.NewDeque != nil || i.ForkJoin != nil },
 		run:      runForkJoin}
 	// Fib is fib: fib(n) with one task per call, n the largest whose call
 	// count is at most Items (fib(30): 2,692,537 calls); ops = calls.
-	Fib = &Workload{Name: "fib", Tasks: true,
+	Fib = &Workload{Name: "fib", Unit: "calls", PMeaning: "workers", Tasks: true,
 		Doc:      "fib(30) on P workers, one task per call (each call joins fib(n-1) and fib(n-2)); ops = calls",
 		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
 		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "fib") }}
 	// MergeSort is mergesort: a parallel merge sort of Items pseudo-random
 	// uint64 values; ops = values.
-	MergeSort = &Workload{Name: "mergesort", Tasks: true,
+	MergeSort = &Workload{Name: "mergesort", Unit: "values", PMeaning: "workers", Tasks: true,
 		Doc:      "merge sort of 10M pseudo-random uint64 on P workers; ops = values",
 		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
 		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "mergesort") }}
 	// ParallelFor is parallel-for: the sum of ForBody over Items indexes;
 	// ops = indexes.
-	ParallelFor = &Workload{Name: "parallel-for", Tasks: true,
+	ParallelFor = &Workload{Name: "parallel-for", Unit: "indexes", PMeaning: "workers", Tasks: true,
 		Doc:      "sum of a few-ns body over 10M indexes on P workers; ops = indexes",
 		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
 		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "parallel-for") }}
 	// ParallelForSkewed is parallel-for-skewed: as parallel-for, with
 	// SkewedBody (every tenth index 100 times slower); ops = indexes.
-	ParallelForSkewed = &Workload{Name: "parallel-for-skewed", Tasks: true,
+	ParallelForSkewed = &Workload{Name: "parallel-for-skewed", Unit: "indexes", PMeaning: "workers", Tasks: true,
 		Doc:      "parallel-for with every tenth index 100x slower; ops = indexes",
 		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
 		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "parallel-for-skewed") }}
 	// EpochPin is epoch-pin: P goroutines loop Pin(); Unpin(), each on its
 	// own participant; ops = pairs.
-	EpochPin = &Workload{Name: "epoch-pin",
+	EpochPin = &Workload{Name: "epoch-pin", Unit: "pairs", PMeaning: "goroutines",
 		Doc:      "P goroutines loop Pin(); Unpin(); ops = pairs",
 		supports: func(i *Impl) bool { return i.NewPin != nil },
 		run:      func(i *Impl, c Config) Result { return runLoops(i.NewPin(), c) }}
 	// CounterShared is counter-shared: P goroutines add 1 to one shared
 	// counter, which must read the number of adds at the end.
-	CounterShared = &Workload{Name: "counter-shared",
+	CounterShared = &Workload{Name: "counter-shared", Unit: "adds", PMeaning: "goroutines",
 		Doc:      "P goroutines add 1 to one shared counter",
 		supports: func(i *Impl) bool { return i.NewCounter != nil },
 		run:      func(i *Impl, c Config) Result { return runLoops(i.NewCounter(), c) }}
