@@ -45,7 +45,7 @@ type options struct {
 
 // presets are named flag sets; explicit flags override them.
 var presets = map[string]map[string]string{
-	// The full BENCHMARKS.md scalability matrix for a 16-core machine.
+	// The full scalability matrix for a many-core machine.
 	"matrix": {
 		"p":          "1,2,4,8,16",
 		"blocking-p": "64",
@@ -60,24 +60,24 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("xbeam-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: xbeam-bench [flags]\n\nRuns the BENCHMARKS.md workloads on xbeam and its peers side by side and\nwrites a table, a CSV file, a Markdown file and one chart per workload.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: xbeam-bench [flags]\n\nRuns the benchmark workloads on xbeam and its peers side by side and\nwrites a table, a CSV file, a Markdown file and one chart per workload.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	workloads := fs.String("workloads", "all", "comma-separated workloads (-list shows them), or all")
 	impls := fs.String("impls", "all", "comma-separated implementations (-list shows them), or all, peers, xbeam")
 	ps := fs.String("p", "", "comma-separated P values (default 1, 2, 4 ... up to 2 x GOMAXPROCS)")
 	blockingPs := fs.String("blocking-p", "", "extra comma-separated P values for mpmc-blocking only (the matrix adds 64)")
-	items := fs.Int("items", 5_000_000, "values moved per queue or deque run (BENCHMARKS.md: 20000000)")
+	items := fs.Int("items", 5_000_000, "values moved per queue or deque run (the matrix preset: 20000000)")
 	loopItems := fs.Int("loop-items", 50_000_000, "pairs or adds per epoch-pin or counter-shared run")
-	forkDepth := fs.Int("fork-depth", 20, "fork-join tree depth: 2^depth leaves (BENCHMARKS.md: 25)")
+	forkDepth := fs.Int("fork-depth", 20, "fork-join tree depth: 2^depth leaves (the matrix preset: 25)")
 	fibN := fs.Int("fib-n", 30, "fib: compute fib(n), one task per call (fib(30): 2,692,537 calls)")
 	taskItems := fs.Int("task-items", 10_000_000, "values sorted by mergesort, indexes of parallel-for and parallel-for-skewed")
-	duration := fs.Duration("duration", 1500*time.Millisecond, "producers (and every other source of work) stop after this even if items remain (as in BENCHMARKS.md)")
+	duration := fs.Duration("duration", 1500*time.Millisecond, "producers (and every other source of work but the task workloads) stop after this even if items remain")
 	work := fs.Int("work", 0, "local work per item outside the structure (xorshift rounds by producer and consumer; queue and deque-steal workloads)")
 	count := fs.Int("count", 1, "runs per cell; the table shows the median")
 	out := fs.String("out", filepath.Join("out", "bench"), "output folder")
 	format := fs.String("format", "svg,png", "chart formats, comma-separated: svg, png")
-	preset := fs.String("preset", "", "a named flag set: matrix (the full BENCHMARKS.md matrix for a 16-core machine, P up to 16, mpmc-blocking also at 64); explicit flags override it")
+	preset := fs.String("preset", "", "a named flag set: matrix (the full matrix for a many-core machine, P up to 16, mpmc-blocking also at 64); explicit flags override it")
 	list := fs.Bool("list", false, "list workloads and implementations, then exit")
 	quiet := fs.Bool("q", false, "no progress line")
 	if err := fs.Parse(args); err != nil {

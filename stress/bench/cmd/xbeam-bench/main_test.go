@@ -59,7 +59,7 @@ func readCSV(t *testing.T, path string) []map[string]string {
 func TestSmoke(t *testing.T) {
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	args := []string{"-work", "3", "-items", "600", "-loop-items", "600", "-fork-depth", "6", "-fib-n", "12", "-task-items", "40000", "-p", "1,2", "-blocking-p", "3", "-out", dir, "-q"}
+	args := []string{"-work", "3", "-items", "600", "-loop-items", "600", "-fork-depth", "6", "-fib-n", "12", "-task-items", "40000", "-format", "svg", "-p", "1,2", "-blocking-p", "3", "-out", dir, "-q"}
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}

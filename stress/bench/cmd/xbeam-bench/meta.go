@@ -98,9 +98,9 @@ func (m meta) handoff() string {
 }
 
 // handoffShift is the factor between the hand-off figures before and after
-// the runs beyond which the header says the machine changed state: in the
-// headers of docs/benchmarks.md the 2-core machine's two states read 52-59
-// and 218-246 ns, about 4x apart, and one state's figures at most 1.15x.
+// the runs beyond which the header says the machine changed state: a
+// virtual machine that moves its cores between hosts shows states several
+// times apart, while one state's figures stay well within this factor.
 const handoffShift = 2
 
 func (m meta) text() string {

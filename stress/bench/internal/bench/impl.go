@@ -151,9 +151,9 @@ const QueueCap = 1024
 // The gate sets the flag from a timer, but a timer's callback is one more
 // goroutine: a scheme that starts goroutines faster than two processors run
 // them (goroutine per task does, under the race detector) keeps it queued
-// behind its own (in CI, under the race detector, a 20 ms deadline was not
-// seen before the run's one-minute timeout declared it stuck). Such a
-// scheme calls Tick every so often, which reads the clock itself.
+// behind its own, under the race detector for longer than the run's
+// timeout. Such a scheme calls Tick every so often, which reads the clock
+// itself.
 type Stop struct {
 	flag     *atomic.Bool
 	deadline time.Time // zero: no deadline

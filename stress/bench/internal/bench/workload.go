@@ -76,9 +76,9 @@ func (r Result) Mops() float64 {
 	return float64(r.Ops) / r.Elapsed.Seconds() / 1e6
 }
 
-// Workload is one of the BENCHMARKS.md workloads.
+// Workload is one of the benchmark workloads (docs/benchmarks.md).
 type Workload struct {
-	// Name is the workload's name in BENCHMARKS.md (spsc, mpsc, ...).
+	// Name is the workload's name (spsc, mpsc, ...).
 	Name string
 	// Doc defines the workload in one line.
 	Doc string
@@ -133,7 +133,7 @@ func (w *Workload) Run(impl *Impl, cfg Config) Result {
 	return w.run(impl, cfg)
 }
 
-// The workloads, in the order of BENCHMARKS.md.
+// The workloads, in the order of the report.
 var (
 	// SPSC is spsc: one producer, one consumer, values 1..Items.
 	SPSC = &Workload{Name: "spsc", Unit: "items", Queue: true, FixedP: 1,
@@ -229,7 +229,7 @@ var (
 		run:      func(i *Impl, c Config) Result { return runLoops(i.NewCounter(), c) }}
 )
 
-// Workloads returns every workload, in the order of BENCHMARKS.md.
+// Workloads returns every workload, in the order of the report.
 func Workloads() []*Workload {
 	return []*Workload{SPSC, MPSC, MPMC, MPMCBlocking, DequeOwner, DequeOwnerBatch8, DequeOwnerBurst256, DequeSteal, ForkJoin, Fib, MergeSort, ParallelFor, ParallelForSkewed, EpochPin, CounterShared}
 }
@@ -290,7 +290,7 @@ func (g *gate) open(cfg Config) {
 }
 
 // backoff is a Try loop's answer to its fails-th consecutive failure: every
-// yieldEvery-th one yields the processor (BENCHMARKS.md's rule). It reports
+// yieldEvery-th one yields the processor. It reports
 // whether the run was aborted, in which case the loop must give up. It
 // stays small enough to inline (go build -gcflags=-m), so that a failed Try
 // costs no call until the yield.

@@ -1,11 +1,9 @@
 // Package xbeamimpl adapts xbeam's own structures (queue.Bounded at
 // capacity 1024, queue.Unbounded, the deque Worker in LIFO and FIFO flavour,
-// epoch Handle pins, the sharded atomicx.Counter) to the interfaces of
-// internal/bench, so that the benchmark command and the per-package
-// testing.B benchmarks run them beside the peers.
-//
-// It imports the library packages, so only external test packages
-// (queue_test, deque_test, ...) and commands may import it.
+// epoch Handle pins, the sharded atomicx.Counter, and the deque/forkjoin Pool
+// for the task workloads: see forkjoin.go) to the interfaces of package
+// bench, so that xbeam-bench and the testing.B benchmarks here run them
+// beside the peers.
 package xbeamimpl
 
 import "github.com/xbeam/xbeam/stress/bench/internal/bench"
