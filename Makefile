@@ -16,7 +16,7 @@ STRESS      := ./stress/cmd/xbeam-stress
 BENCHMOD    := stress/bench
 STRUCTURES  := ./atomicx ./epoch ./queue ./deque ./internal/eventcount
 
-.PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench fuzz cover inline
+.PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench bench-doc fuzz cover inline
 
 ## test: the CI gate (a few minutes on 2 cores once the module cache is warm)
 test: fmt vet staticcheck unit cpu race-short chaos stress-short
@@ -77,8 +77,14 @@ stress:
 
 ## bench: the comparison run: a table on the terminal, CSV, Markdown and charts under $(OUT)/bench
 bench:
-	$(GO) -C $(BENCHMOD) run ./cmd/xbeam-bench -out $(abspath $(OUT))/bench $(BENCHFLAGS)
+	$(GO) -C $(BENCHMOD) run ./cmd/xbeam-bench -out $(if $(filter /%,$(OUT)),$(OUT),../../$(OUT))/bench $(BENCHFLAGS)
 	@echo "==> results in $(OUT)/bench"
+
+## bench-doc: make bench, then its tables and charts into docs/benchmarks.md as the section of MACHINE
+MACHINE     ?= $(shell getconf _NPROCESSORS_ONLN)core
+DOC_CHARTS  ?= mpmc deque-owner fib
+bench-doc: bench
+	sh $(BENCHMOD)/update-doc.sh $(OUT)/bench docs/benchmarks.md $(MACHINE) $(DOC_CHARTS)
 
 ## fuzz: every Fuzz target for FUZZTIME (default 30s)
 fuzz:

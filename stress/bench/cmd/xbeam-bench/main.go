@@ -225,7 +225,7 @@ func parseInts(flagName, s string) ([]int, error) {
 func printList(w io.Writer, impls []*bench.Impl) {
 	fmt.Fprintln(w, "workloads:")
 	for _, wl := range bench.Workloads() {
-		fmt.Fprintf(w, "  %-15s %s\n", wl.Name, wl.Doc)
+		fmt.Fprintf(w, "  %-21s %s\n", wl.Name, wl.Doc)
 	}
 	fmt.Fprintln(w, "implementations:")
 	for _, impl := range impls {

@@ -137,23 +137,23 @@ func (w *Workload) Run(impl *Impl, cfg Config) Result {
 var (
 	// SPSC is spsc: one producer, one consumer, values 1..Items.
 	SPSC = &Workload{Name: "spsc", Unit: "items", Queue: true, FixedP: 1,
-		Doc:      "1 producer, 1 consumer",
+		Doc:      "1 producer, 1 consumer; ops = items",
 		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, 1, 1, false) }}
 	// MPSC is mpsc: P producers, one consumer.
 	MPSC = &Workload{Name: "mpsc", Unit: "items", PMeaning: "producers (1 consumer)", Queue: true,
-		Doc:      "P producers, 1 consumer",
+		Doc:      "P producers, 1 consumer; ops = items",
 		supports: func(i *Impl) bool { return i.NewTry != nil || i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, 1, false) }}
 	// MPMC is mpmc: P producers, P consumers (2P goroutines).
 	MPMC = &Workload{Name: "mpmc", Unit: "items", PMeaning: "producers, and as many consumers", Queue: true,
-		Doc:      "P producers, P consumers",
+		Doc:      "P producers, P consumers; ops = items",
 		supports: func(i *Impl) bool { return !i.SingleConsumer && (i.NewTry != nil || i.NewBlocking != nil) },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, false) }}
 	// MPMCBlocking is mpmc-blocking: P producers, P consumers, through the
 	// blocking Push and Pop (the peer: a channel's send and receive).
 	MPMCBlocking = &Workload{Name: "mpmc-blocking", Unit: "items", PMeaning: "producers, and as many consumers", Queue: true,
-		Doc:      "P producers, P consumers, blocking Push/Pop",
+		Doc:      "P producers, P consumers, blocking Push/Pop; ops = items",
 		supports: func(i *Impl) bool { return !i.SingleConsumer && i.NewBlocking != nil },
 		run:      func(i *Impl, c Config) Result { return runQueue(i, c, c.P, c.P, true) }}
 	// DequeOwner is deque-owner: the owner alternates Push(v); Pop() on its
@@ -194,7 +194,7 @@ var (
 	// Fib is fib: fib(n) with one task per call, n the largest whose call
 	// count is at most Items (fib(30): 2,692,537 calls); ops = calls.
 	Fib = &Workload{Name: "fib", Unit: "calls", PMeaning: "workers", Tasks: true,
-		Doc:      "fib(30) on P workers, one task per call (each call joins fib(n-1) and fib(n-2)); ops = calls",
+		Doc:      "fib(30) on P workers, one task per call; ops = calls",
 		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
 		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "fib") }}
 	// MergeSort is mergesort: a parallel merge sort of Items pseudo-random
@@ -206,7 +206,7 @@ var (
 	// ParallelFor is parallel-for: the sum of ForBody over Items indexes;
 	// ops = indexes.
 	ParallelFor = &Workload{Name: "parallel-for", Unit: "indexes", PMeaning: "workers", Tasks: true,
-		Doc:      "sum of a few-ns body over 10M indexes on P workers; ops = indexes",
+		Doc:      "a few-ns body over 10M indexes on P workers; ops = indexes",
 		supports: func(i *Impl) bool { return i.NewTaskPool != nil },
 		run:      func(i *Impl, c Config) Result { return runTasks(i, c, "parallel-for") }}
 	// ParallelForSkewed is parallel-for-skewed: as parallel-for, with
@@ -224,7 +224,7 @@ var (
 	// CounterShared is counter-shared: P goroutines add 1 to one shared
 	// counter, which must read the number of adds at the end.
 	CounterShared = &Workload{Name: "counter-shared", Unit: "adds", PMeaning: "goroutines",
-		Doc:      "P goroutines add 1 to one shared counter",
+		Doc:      "P goroutines add 1 to one shared counter; ops = adds",
 		supports: func(i *Impl) bool { return i.NewCounter != nil },
 		run:      func(i *Impl, c Config) Result { return runLoops(i.NewCounter(), c) }}
 )
