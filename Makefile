@@ -50,6 +50,7 @@ cpu:
 race-short:
 	@echo "==> the same tests under the race detector (-short -race)"
 	$(GO) test -short -race -count=1 ./...
+	$(GO) -C $(BENCHMOD) test -short -race -count=1 -timeout 10m ./internal/...
 
 chaos:
 	@echo "==> chaos pass: every atomic may yield (-tags xbeam_chaos, -short)"
