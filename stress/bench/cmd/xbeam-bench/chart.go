@@ -30,7 +30,7 @@ func newCanvas(w, h vg.Length, format string) vg.CanvasWriterTo {
 
 // fontSlack is the share by which text may come out wider in a viewer's
 // substitute font.
-const fontSlack = 0.2
+const fontSlack = 0.3
 
 // Chart geometry. The figure is as wide as its widest part: the title, or
 // the plot beside the legend, which stands to the right of the plot, off
