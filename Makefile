@@ -3,13 +3,17 @@
 # run at pinned versions through `go run`.
 
 GO          ?= go
-STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STATICCHECK_AT := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STATICCHECK := $(GO) run $(STATICCHECK_AT)
 DURATION    ?= 2m
 FUZZTIME    ?= 30s
 OUT         ?= out
 BENCHFLAGS  ?=
 STRESS      := ./stress/cmd/xbeam-stress
-XBENCH      := ./stress/cmd/xbeam-bench
+# The comparison machinery (xbeam-bench, its peers and plotting) is a nested
+# module, so that the library's go.mod names only what the library and its
+# tests import. Its targets run there with go -C.
+BENCHMOD    := stress/bench
 STRUCTURES  := ./atomicx ./epoch ./queue ./deque ./internal/eventcount
 # Each go test step has a -timeout of about three times its slowest
 # package's time on a busy 2-core machine, so that a hang fails the step
@@ -22,7 +26,7 @@ CHAOS_TIMEOUT ?= 5m
 # The soak reports "no progress" and stops after this long without progress.
 STALL         ?= 30s
 
-.PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench fuzz cover inline
+.PHONY: test fmt vet staticcheck unit cpu race-short chaos stress-short race stress bench bench-doc fuzz cover inline
 
 ## test: the CI gate (a few minutes on 2 cores once the module cache is warm)
 test: fmt vet staticcheck unit cpu race-short chaos stress-short
@@ -37,14 +41,17 @@ vet:
 	@echo "==> go vet ./... (also with -tags xbeam_chaos)"
 	$(GO) vet ./...
 	$(GO) vet -tags xbeam_chaos ./...
+	$(GO) -C $(BENCHMOD) vet ./...
 
 staticcheck:
 	@echo "==> staticcheck v0.8.2"
 	$(STATICCHECK) ./...
+	$(GO) -C $(BENCHMOD) run $(STATICCHECK_AT) ./...
 
 unit:
 	@echo "==> unit, property and example tests (-short)"
 	$(GO) test -short -count=1 -timeout $(UNIT_TIMEOUT) ./...
+	$(GO) -C $(BENCHMOD) test -short -count=1 -timeout $(UNIT_TIMEOUT) ./...
 
 cpu:
 	@echo "==> the structures' tests on 1, 2, 4 and 8 processors (-short -cpu 1,2,4,8)"
@@ -53,6 +60,7 @@ cpu:
 race-short:
 	@echo "==> the same tests under the race detector (-short -race)"
 	$(GO) test -short -race -count=1 -timeout $(RACE_TIMEOUT) ./...
+	$(GO) -C $(BENCHMOD) test -short -race -count=1 -timeout $(RACE_TIMEOUT) ./internal/...
 
 chaos:
 	@echo "==> chaos pass: every atomic may yield (-tags xbeam_chaos, -short)"
@@ -80,9 +88,14 @@ stress:
 
 ## bench: the comparison run: a table on the terminal, CSV, Markdown and charts under $(OUT)/bench
 bench:
-	@if [ -d $(XBENCH) ]; then \
-		$(GO) run $(XBENCH) -out $(OUT)/bench $(BENCHFLAGS) && echo "==> results in $(OUT)/bench"; \
-	else echo "no benchmarks yet"; fi
+	$(GO) -C $(BENCHMOD) run ./cmd/xbeam-bench -out $(if $(filter /%,$(OUT)),$(OUT),../../$(OUT))/bench $(BENCHFLAGS)
+	@echo "==> results in $(OUT)/bench"
+
+## bench-doc: make bench, then its tables and charts into docs/benchmarks.md as the section of MACHINE
+MACHINE     ?= $(shell getconf _NPROCESSORS_ONLN)core
+DOC_CHARTS  ?= mpmc deque-owner fib
+bench-doc: bench
+	sh $(BENCHMOD)/update-doc.sh $(OUT)/bench docs/benchmarks.md $(MACHINE) $(DOC_CHARTS)
 
 ## fuzz: every Fuzz target for FUZZTIME (default 30s)
 fuzz:
@@ -119,13 +132,15 @@ INLINE := \
 	'\(\*u32\)\.Load' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
 	'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPush' 'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPop' \
 	'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.Push' 'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.tailIndex'
-# Generic methods are compiled where they are instantiated: xbeamimpl
-# instantiates every structure at uint64, as a user package would.
-INLINE_PKGS := ./atomicx ./internal/release ./epoch ./queue ./deque ./deque/forkjoin ./internal/bench/xbeamimpl
+# Generic methods are compiled where they are instantiated: xbeamimpl (in
+# the nested module) instantiates every structure at uint64, as a user
+# package would.
+INLINE_PKGS := ./atomicx ./internal/release ./epoch ./queue ./deque ./deque/forkjoin
+INLINE_USER := ./internal/bench/xbeamimpl
 
 inline:
-	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS))"
-	@m=$$($(GO) build -gcflags=-m $(INLINE_PKGS) 2>&1) || { echo "$$m"; exit 1; }; \
+	@echo "==> checking that the fast paths inline (go build -gcflags=-m $(INLINE_PKGS), and $(INLINE_USER) in $(BENCHMOD))"
+	@m=$$({ $(GO) build -gcflags=-m $(INLINE_PKGS) && $(GO) -C $(BENCHMOD) build -gcflags=-m $(INLINE_USER); } 2>&1) || { echo "$$m"; exit 1; }; \
 	m=$$(printf '%s\n' "$$m" | grep 'can inline' | sed 's/.*can inline //'); \
 	status=0; for re in $(INLINE); do \
 		if printf '%s\n' "$$m" | grep -qE "^$$re$$"; then echo "inlines: $$re"; \

@@ -6,39 +6,181 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 
-	"github.com/xbeam/xbeam/internal/bench"
-	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
+	"github.com/stretchr/testify/require"
+	"github.com/xbeam/xbeam/deque"
 )
 
-// The deque workloads of xbeam-bench, run by internal/bench on its mutex
-// deque peer and on both flavours of Worker, as sub-benchmarks impl=NAME/P=N
-// (deque-owner: the owner alternates Push(v); Pop(), one op per pair;
-// deque-steal: the owner pushes 256 items, then pops until empty, while P
-// thieves loop Steal, one op per item moved):
+// The deques' own benchmarks, beside a mutex-guarded ring as the baseline,
+// as sub-benchmarks impl=NAME/P=N for benchstat:
 //
 //	go test -run '^$' -bench 'Deque' -count 10 ./deque/ | benchstat -col /impl -
 //
-// Each run checks that every item leaves exactly once (count and sum).
+// The comparison with other Go libraries is the xbeam-bench command's
+// (make bench), which runs the same owner and steal patterns.
 
-// dequeBenchImpls is every peer plus both Worker flavours; the deque
-// workloads skip the peers that are not deques.
-func dequeBenchImpls() []*bench.Impl {
-	return append(bench.Peers(), xbeamimpl.DequeLIFOImpl(), xbeamimpl.DequeFIFOImpl())
+// benchDeque is the owner's and the thieves' view of a deque.
+type benchDeque struct {
+	push  func(uint64)
+	pop   func() (uint64, bool)
+	steal func() (uint64, bool)
 }
 
+func workerDeque(w *deque.Worker[uint64]) benchDeque {
+	s := w.Stealer()
+	return benchDeque{push: w.Push, pop: w.Pop, steal: func() (uint64, bool) {
+		for {
+			v, st := s.Steal()
+			if st != deque.Retry {
+				return v, st == deque.Success
+			}
+		}
+	}}
+}
+
+// mutexDeque is the baseline: a growable ring behind a sync.Mutex, the
+// owner at the back, thieves at the front.
+type mutexDeque struct {
+	mu   sync.Mutex
+	head int      // index of the oldest value; guarded by mu
+	n    int      // number of values held; guarded by mu
+	buf  []uint64 // len is a power of two; guarded by mu
+}
+
+func (d *mutexDeque) push(v uint64) {
+	d.mu.Lock()
+	if d.n == len(d.buf) {
+		nb := make([]uint64, max(2*len(d.buf), 64))
+		for i := range d.n {
+			nb[i] = d.buf[(d.head+i)&(len(d.buf)-1)]
+		}
+		d.buf, d.head = nb, 0
+	}
+	d.buf[(d.head+d.n)&(len(d.buf)-1)] = v
+	d.n++
+	d.mu.Unlock()
+}
+
+func (d *mutexDeque) pop() (uint64, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.n == 0 {
+		return 0, false
+	}
+	d.n--
+	return d.buf[(d.head+d.n)&(len(d.buf)-1)], true
+}
+
+func (d *mutexDeque) steal() (uint64, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.n == 0 {
+		return 0, false
+	}
+	v := d.buf[d.head]
+	d.head = (d.head + 1) & (len(d.buf) - 1)
+	d.n--
+	return v, true
+}
+
+var benchDeques = []struct {
+	name string
+	make func() benchDeque
+}{
+	{"xbeam-lifo", func() benchDeque { return workerDeque(deque.NewLIFO[uint64]()) }},
+	{"xbeam-fifo", func() benchDeque { return workerDeque(deque.NewFIFO[uint64]()) }},
+	{"mutex-deque", func() benchDeque {
+		d := new(mutexDeque)
+		return benchDeque{push: d.push, pop: d.pop, steal: d.steal}
+	}},
+}
+
+// BenchmarkDequeOwner is the owner alone: Push(v) then Pop() of the item
+// just pushed, in batches of 1 (the last-item race on every Pop) and 8.
+// ns/op is per batch, ns/item per item pushed and popped.
 func BenchmarkDequeOwner(b *testing.B) {
-	bench.Run(b, bench.DequeOwner, dequeBenchImpls(), bench.Ps())
+	for _, batch := range []int{1, 8} {
+		for _, impl := range benchDeques {
+			b.Run(fmt.Sprintf("impl=%s/batch=%d", impl.name, batch), func(b *testing.B) {
+				d := impl.make()
+				b.ReportAllocs()
+				for b.Loop() {
+					for v := range uint64(batch) {
+						d.push(v)
+					}
+					for range batch {
+						if _, ok := d.pop(); !ok {
+							b.Fatal("Pop found the owner's deque empty")
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/item")
+			})
+		}
+	}
 }
 
+// BenchmarkDequeSteal is the owner pushing 256 items, then popping until
+// empty, while P thieves loop Steal. ns/op is per item; the run fails
+// unless every item leaves exactly once (by count and sum).
 func BenchmarkDequeSteal(b *testing.B) {
-	bench.Run(b, bench.DequeSteal, dequeBenchImpls(), bench.Ps())
+	var ps []int
+	for p := 1; p <= max(2, runtime.GOMAXPROCS(0)); p *= 2 {
+		ps = append(ps, p)
+	}
+	for _, impl := range benchDeques {
+		for _, p := range ps {
+			b.Run(fmt.Sprintf("impl=%s/P=%d", impl.name, p), func(b *testing.B) {
+				d := impl.make()
+				var stop atomic.Bool
+				var stolenN, stolenSum atomic.Uint64
+				var thieves sync.WaitGroup
+				for range p {
+					thieves.Go(func() {
+						var n, sum uint64
+						for !stop.Load() {
+							if v, ok := d.steal(); ok {
+								n++
+								sum += v
+							}
+						}
+						stolenN.Add(n)
+						stolenSum.Add(sum)
+					})
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				var n, sum uint64
+				for v := uint64(1); v <= uint64(b.N); {
+					for end := min(v+256, uint64(b.N)+1); v < end; v++ {
+						d.push(v)
+					}
+					for {
+						x, ok := d.pop()
+						if !ok {
+							break
+						}
+						n++
+						sum += x
+					}
+				}
+				b.StopTimer()
+				stop.Store(true)
+				thieves.Wait()
+				n += stolenN.Load()
+				sum += stolenSum.Load()
+				want := uint64(b.N)
+				require.Equal(b, want, n, "items popped and stolen")
+				require.Equal(b, want*(want+1)/2, sum, "sum of the items popped and stolen")
+			})
+		}
+	}
 }
 
 // forkJoinN is the fib argument of BenchmarkForkJoin: fib(n) spawns one
 // task per call, fib(n+1) leaves (fib(25): 121,393 leaves, 242,785 tasks).
-// The size of the fork-join workload, about 2^25 leaves, is XBEAM_FORKJOIN_N=37.
 func forkJoinN() int {
 	if s := os.Getenv("XBEAM_FORKJOIN_N"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -133,8 +275,7 @@ func (p *chanPool) Close() {
 // BenchmarkForkJoin runs fib(n) with one task per call on W work-stealing
 // workers (the scheduler of Example_forkJoin), against one goroutine per
 // task with a WaitGroup and a channel-fed worker pool. One op is one fib(n);
-// tasks/s is reported. (xbeam-bench's fork-join workload, a binary task
-// tree on bare deques, is internal/bench's: see internal/bench/xbeamimpl.)
+// tasks/s is reported.
 func BenchmarkForkJoin(b *testing.B) {
 	n := forkJoinN()
 	want := fibSeq(n)

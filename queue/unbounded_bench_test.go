@@ -1,50 +1,77 @@
 package queue_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 
-	"github.com/xbeam/xbeam/internal/bench"
-	"github.com/xbeam/xbeam/internal/bench/xbeamimpl"
 	"github.com/xbeam/xbeam/queue"
 )
 
-// unboundedBenchImpls returns queue.Unbounded and queue.Bounded (at
-// capacity bench.QueueCap) beside the peers the issue names: lscq (uint64 and
-// pointer), xsync UMPSCQueue (mpsc only, it has one consumer) and the Go
-// channel (blocking and select-default).
-func unboundedBenchImpls() []*bench.Impl {
-	return []*bench.Impl{
-		xbeamimpl.UnboundedImpl(),
-		xbeamimpl.BoundedImpl(),
-		bench.LSCQUint64Impl(),
-		bench.LSCQPointerImpl(),
-		bench.XsyncUMPSCImpl(),
-		bench.ChanImpl(),
-		bench.SelectChanImpl(),
+// Unbounded's benchmarks, beside Bounded at capacity benchCap and the
+// buffered channel, named as in bounded_bench_test.go.
+
+func unboundedTry() tryQueue {
+	q := queue.NewUnbounded[uint64]()
+	return tryQueue{
+		tryPush: q.TryPush,
+		tryPop:  q.TryPop,
 	}
 }
 
+func unboundedBlocking() blockingQueue {
+	q := queue.NewUnbounded[uint64]()
+	ctx := context.Background()
+	return blockingQueue{
+		push: func(v uint64) {
+			if err := q.Push(v); err != nil {
+				panic(err)
+			}
+		},
+		pop: func() uint64 {
+			v, err := q.Pop(ctx)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		},
+	}
+}
+
+var unboundedTryImpls = map[string]func() tryQueue{
+	"xbeam-unbounded": unboundedTry, "xbeam-bounded": boundedTry, "chan": chanTry,
+}
+
 func BenchmarkUnboundedSPSC(b *testing.B) {
-	bench.Run(b, bench.SPSC, unboundedBenchImpls(), nil)
+	runTry(b, unboundedTryImpls, []int{1}, one, one)
 }
 
 func BenchmarkUnboundedMPSC(b *testing.B) {
-	bench.Run(b, bench.MPSC, unboundedBenchImpls(), bench.Ps())
+	runTry(b, unboundedTryImpls, benchPs(), same, one)
 }
 
 func BenchmarkUnboundedMPMC(b *testing.B) {
-	bench.Run(b, bench.MPMC, unboundedBenchImpls(), bench.Ps())
+	runTry(b, unboundedTryImpls, benchPs(), same, same)
 }
 
 // BenchmarkUnboundedMPMCBlocking adds P=64, the oversubscribed case (as
 // BenchmarkBoundedMPMCBlocking does).
 func BenchmarkUnboundedMPMCBlocking(b *testing.B) {
-	bench.Run(b, bench.MPMCBlocking, unboundedBenchImpls(), append(bench.Ps(), 64))
+	impls := map[string]func() blockingQueue{
+		"xbeam-unbounded": unboundedBlocking, "xbeam-bounded": boundedBlocking, "chan": chanBlocking,
+	}
+	for _, name := range sortedNames(impls) {
+		for _, p := range append(benchPs(), 64) {
+			b.Run(fmt.Sprintf("impl=%s/P=%d", name, p), func(b *testing.B) {
+				q := impls[name]()
+				moveItems(b, p, p, q.push, q.pop)
+			})
+		}
+	}
 }
 
 // BenchmarkUnboundedPairs measures one goroutine per P alternating TryPush
-// and TryPop, for uint64 and for a 32-byte struct stored by value, against
-// lscq's pointer queue, which must box a struct (an allocation per item).
+// and TryPop, for uint64 and for a 32-byte struct stored by value.
 func BenchmarkUnboundedPairs(b *testing.B) {
 	b.Run("impl=xbeam-unbounded/T=uint64", func(b *testing.B) {
 		q := queue.NewUnbounded[uint64]()

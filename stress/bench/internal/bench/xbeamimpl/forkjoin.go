@@ -1,0 +1,93 @@
+package xbeamimpl
+
+// The xbeam-forkjoin implementation of the task workloads, on the pool of
+// package github.com/xbeam/xbeam/deque/forkjoin.
+
+import (
+	"context"
+	"slices"
+
+	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/deque/forkjoin"
+	"github.com/xbeam/xbeam/stress/bench/internal/bench"
+)
+
+func init() { registered = append(registered, ForkJoinPoolImpl) }
+
+// ForkJoinPoolImpl returns forkjoin.Pool for the task workloads,
+// "xbeam-forkjoin".
+func ForkJoinPoolImpl() *bench.Impl {
+	return &bench.Impl{
+		Name: "xbeam-forkjoin",
+		Doc:  "deque/forkjoin Pool: JoinFunc per call, ForRange with the adaptive splitter, merge sort by JoinFunc",
+		NewTaskPool: func(workers int) bench.TaskPool {
+			return forkJoinPool{forkjoin.New(workers)}
+		},
+	}
+}
+
+type forkJoinPool struct{ p *forkjoin.Pool }
+
+func (f forkJoinPool) Close() { f.p.Close() }
+
+// run runs fn on the pool; the workloads never cancel, so an error is a
+// broken pool.
+func (f forkJoinPool) run(fn func(*forkjoin.Ctx)) {
+	if err := f.p.Run(context.Background(), fn); err != nil {
+		panic(err)
+	}
+}
+
+func (f forkJoinPool) Fib(n int) uint64 {
+	var r uint64
+	f.run(func(c *forkjoin.Ctx) { r = fjFib(c, n) })
+	return r
+}
+
+func fjFib(c *forkjoin.Ctx, n int) uint64 {
+	if n < 2 {
+		return uint64(n)
+	}
+	a, b := forkjoin.JoinFunc(c, fjFib, n-1, n-2)
+	return a + b
+}
+
+// paddedSum is one worker's share of a Sum, alone on its cache line.
+type paddedSum struct {
+	v uint64
+	_ atomicx.Pad
+}
+
+func (f forkJoinPool) Sum(n int, body func(lo, hi int) uint64) uint64 {
+	sums := make([]paddedSum, f.p.Workers())
+	f.run(func(c *forkjoin.Ctx) {
+		c.ForRange(0, n, bench.ForGrain, func(c *forkjoin.Ctx, lo, hi int) {
+			sums[c.Worker()].v += body(lo, hi)
+		})
+	})
+	var r uint64
+	for i := range sums {
+		r += sums[i].v
+	}
+	return r
+}
+
+// sortPart is one half of a merge sort: the values and a buffer as long.
+type sortPart struct{ s, buf []uint64 }
+
+func (f forkJoinPool) Sort(s []uint64) {
+	buf := make([]uint64, len(s))
+	f.run(func(c *forkjoin.Ctx) { fjSort(c, sortPart{s, buf}) })
+}
+
+func fjSort(c *forkjoin.Ctx, p sortPart) struct{} {
+	if len(p.s) <= bench.SortGrain {
+		slices.Sort(p.s)
+		return struct{}{}
+	}
+	mid := len(p.s) / 2
+	forkjoin.JoinFunc(c, fjSort, sortPart{p.s[:mid], p.buf[:mid]}, sortPart{p.s[mid:], p.buf[mid:]})
+	bench.Merge(p.buf, p.s[:mid], p.s[mid:])
+	copy(p.s, p.buf)
+	return struct{}{}
+}
