@@ -6,7 +6,8 @@ import (
 )
 
 // runDequeOwner: the owner alternates Push(v); Pop() on its own deque; every
-// Pop must return the v just pushed. ops = pairs.
+// Pop must return the v just pushed. ops = pairs. A deque that implements
+// [OwnerLoop] runs the pairs itself.
 func runDequeOwner(impl *Impl, cfg Config) Result {
 	d := impl.NewDeque()
 	g := newGate()
@@ -17,17 +18,17 @@ func runDequeOwner(impl *Impl, cfg Config) Result {
 		defer close(done)
 		defer g.catch()
 		<-g.start
+		pairs := func(lo, hi uint64) (uint64, uint64, error) { return OwnerPairs(d, lo, hi) }
+		if l, ok := d.(OwnerLoop); ok {
+			pairs = l.PushPopRange
+		}
 		for lo := uint64(1); lo <= uint64(cfg.Items) && !g.stop.Load(); lo += 1024 {
-			hi := min(lo+1023, uint64(cfg.Items))
-			for v := lo; v <= hi; v++ {
-				d.Push(v)
-				x, ok := d.Pop()
-				if !ok || x != v {
-					bad = fmt.Errorf("Push(%d); Pop() = %d, %v", v, x, ok)
-					return
-				}
-				t.n++
-				t.sum += x
+			n, sum, err := pairs(lo, min(lo+1023, uint64(cfg.Items)))
+			t.n += n
+			t.sum += sum
+			if err != nil {
+				bad = err
+				return
 			}
 		}
 	}()
@@ -40,6 +41,22 @@ func runDequeOwner(impl *Impl, cfg Config) Result {
 		err = fmt.Errorf("popped %d values with sum %d", t.n, t.sum)
 	}
 	return Result{Ops: t.n, Elapsed: elapsed, Truncated: t.n < uint64(cfg.Items), Err: err}
+}
+
+// OwnerPairs is deque-owner's inner loop through the [Deque] interface:
+// Push(v); Pop() for each v from lo to hi, with the results of
+// [OwnerLoop.PushPopRange].
+func OwnerPairs(d Deque, lo, hi uint64) (n, sum uint64, err error) {
+	for v := lo; v <= hi; v++ {
+		d.Push(v)
+		x, ok := d.Pop()
+		if !ok || x != v {
+			return n, sum, fmt.Errorf("Push(%d); Pop() = %d, %v", v, x, ok)
+		}
+		n++
+		sum += x
+	}
+	return n, sum, nil
 }
 
 // runDequeBatch: the owner pushes batch values, then pops batch times, on

@@ -46,6 +46,16 @@ type Deque interface {
 	Stealer() Stealer
 }
 
+// OwnerLoop is implemented by a [Deque] that runs deque-owner's inner loop
+// itself, calling its own Push and Pop directly, so that the workload times
+// the deque and not the interface dispatch around each call (crossbeam-ref
+// calls its deques directly too). PushPopRange runs Push(v); Pop() for each
+// v from lo to hi and returns the pairs completed, the sum of the values
+// popped, and an error for the first Pop that did not return its v.
+type OwnerLoop interface {
+	PushPopRange(lo, hi uint64) (n, sum uint64, err error)
+}
+
 // Stealer takes the oldest item of a [Deque]; it is safe for concurrent use.
 type Stealer interface {
 	Steal() (uint64, StealStatus)

@@ -1,6 +1,9 @@
 package bench
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // MutexDeque is a growable ring of uint64 values behind a sync.Mutex, used as
 // a work-stealing deque: the owner pushes and pops at the back (LIFO), thieves
@@ -61,6 +64,20 @@ func (d *MutexDeque) Steal() (uint64, StealStatus) {
 	d.n--
 	d.mu.Unlock()
 	return v, StealSuccess
+}
+
+// PushPopRange implements [OwnerLoop].
+func (d *MutexDeque) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
+	for v := lo; v <= hi; v++ {
+		d.Push(v)
+		x, ok := d.Pop()
+		if !ok || x != v {
+			return n, sum, fmt.Errorf("Push(%d); Pop() = %d, %v", v, x, ok)
+		}
+		n++
+		sum += x
+	}
+	return n, sum, nil
 }
 
 // Stealer returns d itself.

@@ -1,6 +1,8 @@
 package xbeamimpl
 
 import (
+	"fmt"
+
 	"github.com/xbeam/xbeam/deque"
 	"github.com/xbeam/xbeam/stress/bench/internal/bench"
 )
@@ -28,6 +30,22 @@ func DequeFIFOImpl() *bench.Impl {
 }
 
 type worker struct{ *deque.Worker[uint64] }
+
+// PushPopRange implements bench.OwnerLoop with direct calls of the Worker's
+// methods.
+func (w worker) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
+	d := w.Worker
+	for v := lo; v <= hi; v++ {
+		d.Push(v)
+		x, ok := d.Pop()
+		if !ok || x != v {
+			return n, sum, fmt.Errorf("Push(%d); Pop() = %d, %v", v, x, ok)
+		}
+		n++
+		sum += x
+	}
+	return n, sum, nil
+}
 
 func (w worker) Stealer() bench.Stealer { return stealer{w.Worker.Stealer()} }
 
