@@ -37,8 +37,11 @@ func TestConserve(t *testing.T) {
 						t.Fatalf("FAIL: %v", r.Err)
 					}
 					want := uint64(items)
-					if w == bench.ForkJoin {
+					switch w {
+					case bench.ForkJoin:
 						want = 1 << (bits.Len(uint(items)) - 1)
+					case bench.Fib:
+						want = bench.FibCalls(bench.FibN(items))
 					}
 					if r.Ops != want || r.Truncated {
 						t.Fatalf("Ops = %d, Truncated = %v; want %d, false", r.Ops, r.Truncated, want)
