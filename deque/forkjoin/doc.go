@@ -4,8 +4,8 @@
 //
 // Use it for CPU-bound, fine-grained parallelism: divide and conquer
 // (sorting, tree walks, recursive search) and loops over large index
-// ranges, where a task is too short (down to a few nanoseconds) for a
-// goroutine of its own, which costs about a microsecond. Do not use it
+// ranges, where a task is too short (down to a few nanoseconds) to pay
+// for a goroutine of its own, which costs far more. Do not use it
 // for I/O or for tasks that block on channels, locks or the network: a
 // blocked task holds one of only GOMAXPROCS workers. Use goroutines there.
 //

@@ -18,7 +18,7 @@ func runDequeOwner(impl *Impl, cfg Config) Result {
 		defer close(done)
 		defer g.catch()
 		<-g.start
-		pairs := func(lo, hi uint64) (uint64, uint64, error) { return OwnerPairs(d, lo, hi) }
+		pairs := func(lo, hi uint64) (uint64, uint64, error) { return ownerPairs(d, lo, hi) }
 		if l, ok := d.(OwnerLoop); ok {
 			pairs = l.PushPopRange
 		}
@@ -43,10 +43,10 @@ func runDequeOwner(impl *Impl, cfg Config) Result {
 	return Result{Ops: t.n, Elapsed: elapsed, Truncated: t.n < uint64(cfg.Items), Err: err}
 }
 
-// OwnerPairs is deque-owner's inner loop through the [Deque] interface:
+// ownerPairs is deque-owner's inner loop through the [Deque] interface:
 // Push(v); Pop() for each v from lo to hi, with the results of
 // [OwnerLoop.PushPopRange].
-func OwnerPairs(d Deque, lo, hi uint64) (n, sum uint64, err error) {
+func ownerPairs(d Deque, lo, hi uint64) (n, sum uint64, err error) {
 	for v := lo; v <= hi; v++ {
 		d.Push(v)
 		x, ok := d.Pop()

@@ -66,8 +66,13 @@ func (d *MutexDeque) Steal() (uint64, StealStatus) {
 	return v, StealSuccess
 }
 
+// mutexDequeOwner is the mutex-deque impl's [Deque]: a MutexDeque that also
+// implements [OwnerLoop] (MutexDeque itself does not, so that types which
+// embed it to plant a bug in Push or Pop are driven through their own).
+type mutexDequeOwner struct{ *MutexDeque }
+
 // PushPopRange implements [OwnerLoop].
-func (d *MutexDeque) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
+func (d mutexDequeOwner) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
 	for v := lo; v <= hi; v++ {
 		d.Push(v)
 		x, ok := d.Pop()
@@ -89,6 +94,6 @@ func MutexDequeImpl() *Impl {
 		Name:     "mutex-deque",
 		Peer:     true,
 		Doc:      "sync.Mutex around a growable ring, owner LIFO, thieves FIFO",
-		NewDeque: func() Deque { return new(MutexDeque) },
+		NewDeque: func() Deque { return mutexDequeOwner{new(MutexDeque)} },
 	}
 }

@@ -222,12 +222,6 @@ func (d *brokenDeque) Steal() (uint64, bench.StealStatus) {
 
 func (d *brokenDeque) Stealer() bench.Stealer { return d }
 
-// PushPopRange runs deque-owner's pairs through the broken Pop (the
-// embedded MutexDeque's loop would call its own).
-func (d *brokenDeque) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
-	return bench.OwnerPairs(d, lo, hi)
-}
-
 func TestBrokenDequeFails(t *testing.T) {
 	pop := &bench.Impl{Name: "broken-pop", NewDeque: func() bench.Deque { return &brokenDeque{mode: "pop"} }}
 	if r := bench.DequeOwner.Run(pop, bench.Config{Items: 1000}); r.Err == nil {
