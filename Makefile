@@ -76,12 +76,12 @@ race:
 	@echo "==> go test -race -cpu 1,2,4,8 ./..."
 	$(GO) test -race -cpu 1,2,4,8 -count=1 -timeout 60m ./...
 
-## stress: soak every structure under -race and the chaos tag, DURATION each (default 2m)
+## stress: soak every structure (and the fork-join pool) under -race and the chaos tag, DURATION each (default 2m)
 # Chaos makes nearly every recorded history truly concurrent (without it,
 # operations of tens of nanoseconds rarely overlap on a busy machine).
 stress:
 	@echo "==> soak, $(DURATION) per target, under -race -tags xbeam_chaos"
-	@for t in bounded unbounded deque injector epoch; do \
+	@for t in bounded unbounded deque injector epoch forkjoin; do \
 		echo "--> $$t"; \
 		$(GO) run -race -tags xbeam_chaos $(STRESS) -target $$t -duration $(DURATION) -stall $(STALL) || exit 1; \
 	done
