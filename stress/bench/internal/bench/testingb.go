@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"iter"
+	"math/bits"
 	"runtime"
 	"testing"
 )
@@ -93,4 +94,40 @@ func RunConfig(b *testing.B, w *Workload, impl *Impl, cfg Config) {
 		b.ReportMetric(float64(r.Elapsed.Nanoseconds())/float64(r.Ops), "ns/op")
 	}
 	b.ReportMetric(r.Mops(), "Mops/s")
+}
+
+// CheckConserve runs every workload on every implementation of impls that
+// it supports, at P = 1 and 3 with items items, as subtests of t, and
+// expects an exact, complete, passing run: the ops a run of items makes
+// (all of them, or for fork-join and fib the largest tree that fits), no
+// truncation, and a positive rate.
+func CheckConserve(t *testing.T, impls []*Impl, items int) {
+	for _, w := range Workloads() {
+		for _, impl := range impls {
+			if !w.Supports(impl) {
+				continue
+			}
+			for _, p := range []int{1, 3} {
+				t.Run(fmt.Sprintf("%s/impl=%s/P=%d", w.Name, impl.Name, p), func(t *testing.T) {
+					r := w.Run(impl, Config{Items: items, P: p})
+					if r.Err != nil {
+						t.Fatalf("FAIL: %v", r.Err)
+					}
+					want := uint64(items)
+					switch w {
+					case ForkJoin:
+						want = 1 << (bits.Len(uint(items)) - 1)
+					case Fib:
+						want = FibCalls(FibN(items))
+					}
+					if r.Ops != want || r.Truncated {
+						t.Fatalf("Ops = %d, Truncated = %v; want %d, false", r.Ops, r.Truncated, want)
+					}
+					if r.Elapsed <= 0 || r.Mops() <= 0 {
+						t.Fatalf("Elapsed = %v, Mops = %v; want both positive", r.Elapsed, r.Mops())
+					}
+				})
+			}
+		}
+	}
 }

@@ -2,7 +2,6 @@ package bench_test
 
 import (
 	"fmt"
-	"math/bits"
 	"runtime"
 	"strings"
 	"sync"
@@ -24,37 +23,7 @@ func testItems() int {
 
 // TestPeersConserve runs every workload on every peer it supports and
 // expects an exact, complete, passing run.
-func TestPeersConserve(t *testing.T) {
-	items := testItems()
-	for _, w := range bench.Workloads() {
-		for _, impl := range bench.Peers() {
-			if !w.Supports(impl) {
-				continue
-			}
-			for _, p := range []int{1, 3} {
-				t.Run(fmt.Sprintf("%s/impl=%s/P=%d", w.Name, impl.Name, p), func(t *testing.T) {
-					r := w.Run(impl, bench.Config{Items: items, P: p})
-					if r.Err != nil {
-						t.Fatalf("FAIL: %v", r.Err)
-					}
-					want := uint64(items)
-					switch w {
-					case bench.ForkJoin:
-						want = 1 << (bits.Len(uint(items)) - 1)
-					case bench.Fib:
-						want = bench.FibCalls(bench.FibN(items))
-					}
-					if r.Ops != want || r.Truncated {
-						t.Fatalf("Ops = %d, Truncated = %v; want %d, false", r.Ops, r.Truncated, want)
-					}
-					if r.Elapsed <= 0 || r.Mops() <= 0 {
-						t.Fatalf("Elapsed = %v, Mops = %v; want both positive", r.Elapsed, r.Mops())
-					}
-				})
-			}
-		}
-	}
-}
+func TestPeersConserve(t *testing.T) { bench.CheckConserve(t, bench.Peers(), testItems()) }
 
 // TestGOMAXPROCSSweep runs the queue workloads under GOMAXPROCS 1, 2 and 4,
 // oversubscribed, where a consumer that stopped early or a producer spinning

@@ -1,8 +1,6 @@
 package xbeamimpl_test
 
 import (
-	"fmt"
-	"math/bits"
 	"testing"
 
 	"github.com/xbeam/xbeam/internal/race"
@@ -25,31 +23,7 @@ func TestConserve(t *testing.T) {
 	if testing.Short() || race.Enabled {
 		items = 2000
 	}
-	for _, w := range bench.Workloads() {
-		for _, impl := range xbeamimpl.Impls() {
-			if !w.Supports(impl) {
-				continue
-			}
-			for _, p := range []int{1, 3} {
-				t.Run(fmt.Sprintf("%s/impl=%s/P=%d", w.Name, impl.Name, p), func(t *testing.T) {
-					r := w.Run(impl, bench.Config{Items: items, P: p})
-					if r.Err != nil {
-						t.Fatalf("FAIL: %v", r.Err)
-					}
-					want := uint64(items)
-					switch w {
-					case bench.ForkJoin:
-						want = 1 << (bits.Len(uint(items)) - 1)
-					case bench.Fib:
-						want = bench.FibCalls(bench.FibN(items))
-					}
-					if r.Ops != want || r.Truncated {
-						t.Fatalf("Ops = %d, Truncated = %v; want %d, false", r.Ops, r.Truncated, want)
-					}
-				})
-			}
-		}
-	}
+	bench.CheckConserve(t, xbeamimpl.Impls(), items)
 }
 
 func TestNames(t *testing.T) {
