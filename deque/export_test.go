@@ -14,6 +14,10 @@ func Buffer[T any](w *Worker[T]) any { return w.buf }
 // stealer has pinned and loaded the buffer pointer; nil removes it.
 func SetStealHook(fn func()) { testHookSteal = fn }
 
+// SetClaimHook installs fn to run inside a claim-first Steal that has won
+// its index, before it reads the slot; nil removes it.
+func SetClaimHook(fn func()) { testHookClaim = fn }
+
 // SetTakeHook installs fn to run inside a LIFO Pop of two or more items,
 // right after the owner has lowered bottom; nil removes it.
 func SetTakeHook(fn func()) { testHookTake = fn }

@@ -92,14 +92,18 @@ func (s *Stealer[T]) Steal() (v T, st Status) {
 	// replaced gives up instead of trusting its slot; together with the
 	// pin it means we only ever read a slot of a buffer that was current
 	// after our readers increment. An owner write to this slot (index
-	// t+cap) needs an observation of top > t before its readers check: if
-	// that check came before our increment, top passed t before our CAS,
-	// which fails; if after, it sees our count and the owner moves to
-	// another buffer. So no write meets our read. (TestStealRacingResize.)
+	// t+cap) needs an observation of top > t before its readers check
+	// (Worker.raisePushLimit): if that check came before our increment,
+	// top passed t before our CAS, which fails; if after, it sees our
+	// count and the owner stops short of the slot or moves to another
+	// buffer. So no write meets our read. (TestStealRacingResize.)
 	if d.buf.Load() != a || !d.top.CompareAndSwap(t, t+1) {
 		sl.readers.Add(-1)
 		g.Unpin()
 		return v, Retry
+	}
+	if testHookClaim != nil {
+		testHookClaim()
 	}
 	v = sl.val
 	d.clearTaken(a, sl)
@@ -306,6 +310,12 @@ func (s *Stealer[T]) stealBatch(dst *Worker[T], pop bool) (v T, st Status) {
 	dst.publishBatch(da, db, moved)
 	return v, Success
 }
+
+// testHookClaim, when set by a test (export_test.go), runs in a
+// claim-first Steal that has won its index, before it reads the slot: the
+// window in which the slot's readers count must hold off the owner's
+// writes. Nil outside tests.
+var testHookClaim func()
 
 // testHookSteal, when set by a test (export_test.go), runs in every steal
 // right after the buffer pointer is loaded: the window in which the owner

@@ -44,10 +44,13 @@ type Worker[T any] struct {
 	mask     uint64    // == buf.mask
 	bottom   uint64    // == shared.bottom.Load(); the owner is its only writer
 	topCache uint64    // a value of top the owner has seen: a lower bound of top, which only grows (but for undoFIFO)
-	// pushLimit bounds the indexes Push may write without looking at top:
-	// an earlier topCache plus the capacity of buf, so that b < pushLimit
-	// means the slot's previous index b-cap is below top (consumed). Zero
-	// in a zero Worker, so that its Push takes pushSlow, which panics.
+	// pushLimit bounds the indexes Push may write without looking at
+	// shared state: for every index i < pushLimit the slot of i in buf is
+	// free for the owner's write, because its previous index i-cap is
+	// below top (consumed) and, where thieves claim first, no thief that
+	// won an earlier index of the slot still reads it (see raisePushLimit).
+	// Once true for i, this stays true for as long as buf is current.
+	// Zero in a zero Worker, so that its Push takes pushSlow, which panics.
 	pushLimit uint64
 	lifo      bool        // immutable
 	ptrs      bool        // immutable; == shared.ptrs
@@ -186,28 +189,24 @@ func (w *Worker[T]) IsLIFO() bool {
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	// Fast path: room by pushLimit and, where thieves claim first, none
-	// reading the slot (speculative thieves never touch readers). The
-	// readers load comes after the observation of top that set
-	// pushLimit, a load or read-modify-write of top, and loads are not
-	// reordered with loads: a thief that claimed b-cap incremented readers
-	// before its claim, which preceded that observation, so the load sees
-	// it unless the thief is done.
+	// Fast path: the slot is free by pushLimit. Nothing else goes here:
+	// the slow path is one call, which the inliner charges most of its
+	// budget for.
 	b := w.bottom
-	if int64(w.pushLimit-b) <= 0 || !w.spec && w.at(b).readers.Load() != 0 {
+	if b >= w.pushLimit {
 		w.pushSlow(v)
 		return
 	}
-	w.at(b).val = v
+	w.slots[b&w.mask].val = v
 	w.bottom = b + 1
 	// Publish the item, as in pushSlow.
 	w.shared.bottom.StoreRelease(b + 1)
 }
 
-// pushSlow is Push where its fast path did not vouch for the slot: it
-// refreshes top if the cached one leaves no room, then grows the buffer if
-// it is full, or moves to a fresh buffer of the same size if a claim-first
-// thief may still read the target slot.
+// pushSlow is Push where pushLimit did not vouch for the slot: it refreshes
+// top if the cached one leaves no room, then grows the buffer if it is
+// full, else raises pushLimit, moving to a fresh buffer of the same size if
+// a claim-first thief may still read the target slot.
 func (w *Worker[T]) pushSlow(v T) {
 	if w.buf == nil {
 		panic(zeroWorker)
@@ -217,18 +216,14 @@ func (w *Worker[T]) pushSlow(v T) {
 	if b-w.topCache > a.mask {
 		w.topCache = w.shared.top.Load()
 	}
-	switch {
-	case b-w.topCache > a.mask:
+	if b-w.topCache > a.mask {
 		a = w.resize(2 * a.capacity())
-	case !w.shared.spec && a.at(b).readers.Load() != 0:
+	} else if w.raisePushLimit(b); w.pushLimit == b {
 		// A thief claimed the slot's previous index and has not read it
 		// yet (or is about to lose its claim). Never write under it, never
 		// wait for it: continue in another buffer; this one is retired and
-		// recycled only after the thief has unpinned. (The readers load
-		// follows the observation of top behind topCache, as in Push.)
+		// recycled only after the thief has unpinned.
 		a = w.resize(a.capacity())
-	default:
-		w.setPushLimit()
 	}
 	a.at(b).val = v
 	w.bottom = b + 1
@@ -243,6 +238,38 @@ func (w *Worker[T]) pushSlow(v T) {
 	w.shared.bottom.StoreRelease(b + 1)
 }
 
+// raisePushLimit raises pushLimit to topCache plus the capacity, or, where
+// thieves claim first, to the first index in [b, that bound) whose slot a
+// thief may read: one with a non-zero readers count. b is bottom, at or
+// above pushLimit, so the indexes below b were vouched for already.
+//
+// Why one scan suffices: a thief reads the slot of index j only after it
+// has won j, which needs its CAS to find top == j, and it increments the
+// slot's readers before that CAS. For i in the scanned range, every
+// earlier index j of i's slot is below topCache, an observation of top
+// by the owner that precedes the scan: no thief can win such a j after
+// that observation (top only grows past it), and one that won it before
+// had incremented readers before it, so the scan's load, sequentially
+// consistent and after the observation, sees the count unless that thief
+// has finished reading. A zero count is thus final for this buffer. (A
+// count from a thief that will lose its claim stops the limit needlessly,
+// which is only slower.) The scans of one buffer cover disjoint ranges,
+// as pushLimit only grows while the buffer is current, and a range ends
+// below the growth of top since the last scan plus the capacity:
+// amortized O(1) per Push.
+func (w *Worker[T]) raisePushLimit(b uint64) {
+	limit := w.topCache + w.mask + 1
+	if !w.spec {
+		for i := b; i < limit; i++ {
+			if w.at(i).readers.Load() != 0 {
+				limit = i
+				break
+			}
+		}
+	}
+	w.pushLimit = limit
+}
+
 // at returns the slot of index i in the current buffer: w.buf.at(i).
 func (w *Worker[T]) at(i uint64) *slot[T] { return &w.slots[i&w.mask] }
 
@@ -252,7 +279,10 @@ func (w *Worker[T]) setBuf(a *buffer[T]) {
 	w.buf, w.slots, w.mask = a, a.slots, a.mask
 }
 
-// setPushLimit sets pushLimit from topCache and buf (see pushLimit).
+// setPushLimit sets pushLimit from topCache and a new buffer buf: no
+// thief has won an index of buf below topCache (it was published after
+// top passed topCache), so the slots of [topCache, topCache+cap) are free
+// without a scan.
 func (w *Worker[T]) setPushLimit() {
 	w.pushLimit = w.topCache + w.mask + 1
 }

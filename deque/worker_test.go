@@ -1,9 +1,11 @@
 package deque_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/deque"
 	"github.com/xbeam/xbeam/internal/race"
@@ -564,5 +566,61 @@ func TestLayout(t *testing.T) {
 	}
 	if head < atomicx.CacheLineSize || tail-head < atomicx.CacheLineSize {
 		t.Errorf("Injector: head at %d, tail at %d: want a cache line (%d) apart", head, tail, atomicx.CacheLineSize)
+	}
+}
+
+// TestPushPastHeldSlot: a claim-first thief (T with pointers) that has won
+// the oldest index is held before it reads the slot while the owner pushes
+// and pops around the ring, past the slot's next index, so that the owner
+// raises its push limit, growing or not, while the slot is held. The thief
+// must read the item of the index it won, and every item must leave
+// exactly once, with its pointer intact.
+func TestPushPastHeldSlot(t *testing.T) {
+	for _, f := range flavors {
+		t.Run(f.name, func(t *testing.T) {
+			rapid.Check(t, func(t *rapid.T) {
+				w := deque.NewFIFO[*uint64]()
+				if f.sf == stress.LIFO {
+					w = deque.NewLIFO[*uint64]()
+				}
+				m := stress.NewDequeModel[uint64](f.sf)
+				next := uint64(0)
+				push := func(n int) {
+					for range n {
+						v := next // a fresh variable per item
+						w.Push(&v)
+						m.Push(v)
+						next++
+					}
+				}
+				pop := func(t *rapid.T, n int) {
+					for range n {
+						v, ok := w.Pop()
+						mv, mok := m.Pop()
+						if ok != mok || ok && *v != mv {
+							t.Fatalf("Pop = %v, %v; model %d, %v", v, ok, mv, mok)
+						}
+					}
+				}
+				push(rapid.IntRange(1, 3*deque.MinCap).Draw(t, "push"))
+				pop(t, rapid.IntRange(0, m.Len()-1).Draw(t, "pop"))
+				want, _ := m.Steal()
+				deque.SetClaimHook(func() {
+					deque.SetClaimHook(nil)
+					for i := range rapid.IntRange(1, 8).Draw(t, "steps") {
+						if rapid.Bool().Draw(t, fmt.Sprint("push", i)) {
+							push(rapid.IntRange(1, 2*deque.MinCap).Draw(t, fmt.Sprint("n", i)))
+						} else {
+							pop(t, rapid.IntRange(1, deque.MinCap).Draw(t, fmt.Sprint("n", i)))
+						}
+					}
+				})
+				defer deque.SetClaimHook(nil)
+				v, st := w.Stealer().Steal()
+				require.Equal(t, deque.Success, st, "held Steal")
+				require.Equal(t, want, *v, "held Steal")
+				pop(t, m.Len()+1)
+			})
+		})
 	}
 }
