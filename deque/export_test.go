@@ -35,8 +35,9 @@ const MaxBatch = maxBatch
 const MinCap = minCap
 
 // Layout returns the offsets of the hot shared words, for the padding test:
-// the Worker's top and bottom, and the Injector's head and tail indexes.
-func Layout() (workerTop, workerBottom, injHead, injTail uintptr) {
+// the Worker's top, bottom and buffer pointer (the first of the fields
+// thieves only read), and the Injector's head and tail indexes.
+func Layout() (workerTop, workerBottom, workerBuf, injHead, injTail uintptr) {
 	var w Worker[uint64]
 	var q Injector[uint64]
 	// Safety: the pointers are only turned into numbers and subtracted,
@@ -44,5 +45,6 @@ func Layout() (workerTop, workerBottom, injHead, injTail uintptr) {
 	wbase := uintptr(unsafe.Pointer(&w))
 	qbase := uintptr(unsafe.Pointer(&q))
 	return uintptr(unsafe.Pointer(&w.shared.top)) - wbase, uintptr(unsafe.Pointer(&w.shared.bottom)) - wbase,
+		uintptr(unsafe.Pointer(&w.shared.buf)) - wbase,
 		uintptr(unsafe.Pointer(&q.headIndex)) - qbase, uintptr(unsafe.Pointer(&q.tailIndex)) - qbase
 }

@@ -99,7 +99,10 @@ type Worker[T any] struct {
 // beside crossbeam-deque's.
 
 // shared is the part of a deque that stealers touch. Both hot words sit on
-// lines of their own.
+// lines of their own, and the fields a thief only reads (the buffer
+// pointer, which changes once per resize, and the flags) on a third: a
+// thief's buffer check after its read of the slot then finds that line in
+// its cache, where the owner's stores of bottom would have taken it away.
 type shared[T any] struct {
 	_ atomicx.Pad
 	// top is the index of the oldest item. Stealers advance it with a CAS
@@ -110,6 +113,7 @@ type shared[T any] struct {
 	// bottom is one past the newest item. Written by the owner only;
 	// loaded by stealers to see whether anything is left.
 	bottom u64
+	_      atomicx.Pad
 	// buf is the current buffer. Written by the owner (resize); loaded by
 	// stealers, pinned.
 	buf atomicx.Pointer[buffer[T]]

@@ -560,9 +560,9 @@ func TestCheckDequeLinearizable(t *testing.T) {
 // line (as atomicx defines it) apart, and away from the owner's private
 // fields at the start of the Worker.
 func TestLayout(t *testing.T) {
-	top, bottom, head, tail := deque.Layout()
-	if top < atomicx.CacheLineSize || bottom-top < atomicx.CacheLineSize {
-		t.Errorf("Worker: top at %d, bottom at %d: want both a cache line (%d) from the owner's fields and from each other", top, bottom, atomicx.CacheLineSize)
+	top, bottom, buf, head, tail := deque.Layout()
+	if top < atomicx.CacheLineSize || bottom-top < atomicx.CacheLineSize || buf-bottom < atomicx.CacheLineSize {
+		t.Errorf("Worker: top at %d, bottom at %d, buf at %d: want each a cache line (%d) from the owner's fields and from the one before", top, bottom, buf, atomicx.CacheLineSize)
 	}
 	if head < atomicx.CacheLineSize || tail-head < atomicx.CacheLineSize {
 		t.Errorf("Injector: head at %d, tail at %d: want a cache line (%d) apart", head, tail, atomicx.CacheLineSize)
