@@ -52,12 +52,15 @@ type Worker[T any] struct {
 	// Once true for i, this stays true for as long as buf is current.
 	// Zero in a zero Worker, so that its Push takes pushSlow, which panics.
 	pushLimit uint64
-	lifo      bool        // immutable
-	ptrs      bool        // immutable; == shared.ptrs
-	spec      bool        // immutable; == shared.spec
-	buf       *buffer[T]  // == shared.buf.Load(); the owner is its only writer
-	stealer   *Stealer[T] // immutable; the one Stealer handed out
-	rec       recycler[T]
+	// shrinkBelow is the length under which Pop halves buf: a quarter of
+	// its capacity, or 0 at minCap, which buf never goes below.
+	shrinkBelow uint64
+	lifo        bool        // immutable
+	ptrs        bool        // immutable; == shared.ptrs
+	spec        bool        // immutable; == shared.spec
+	buf         *buffer[T]  // == shared.buf.Load(); the owner is its only writer
+	stealer     *Stealer[T] // immutable; the one Stealer handed out
+	rec         recycler[T]
 
 	shared shared[T]
 }
@@ -281,6 +284,10 @@ func (w *Worker[T]) at(i uint64) *slot[T] { return &w.slots[i&w.mask] }
 // publishes it in shared.buf).
 func (w *Worker[T]) setBuf(a *buffer[T]) {
 	w.buf, w.slots, w.mask = a, a.slots, a.mask
+	w.shrinkBelow = 0
+	if a.capacity() > minCap {
+		w.shrinkBelow = a.capacity() / 4
+	}
 }
 
 // setPushLimit sets pushLimit from topCache and a new buffer buf: no
@@ -303,7 +310,12 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 	// The common cases of a scheduler's owner are handled here, the rare
 	// ones in popLast and undoFIFO: one call per Pop.
 	if w.lifo {
-		t := w.shared.top.Load()
+		// topCache <= top <= bottom: if topCache is b-1, top is b-1 or b,
+		// and the CAS below tells which without a load of top first.
+		t := w.topCache
+		if b-1 != t {
+			t = w.shared.top.Load()
+		}
 		if b-1 == t {
 			// Exactly one item. Take it as a thief would, with a CAS of
 			// top, leaving bottom alone: whoever wins owns the index, and
@@ -347,7 +359,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		v = w.take(w.at(b)) // no thief reads index b (above)
 		w.bottom = b
 		w.topCache = t
-		if w.mask >= minCap && b-t < (w.mask+1)/4 {
+		if b-t < w.shrinkBelow {
 			w.resize((w.mask + 1) / 2)
 		}
 		return v, true
@@ -362,7 +374,7 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 	}
 	v = w.take(w.at(t)) // we own index t
 	w.topCache = t + 1
-	if w.mask >= minCap && b-t-1 < (w.mask+1)/4 {
+	if b-t-1 < w.shrinkBelow {
 		w.resize((w.mask + 1) / 2)
 	}
 	return v, true
