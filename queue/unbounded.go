@@ -78,8 +78,8 @@ type Unbounded[T any] struct {
 	// by the number of consumers that raced past the emptiness check.
 	head u64
 	// tailSeen is a tail index some consumer read (a lower bound of tail,
-	// except after Close; see refreshTail). Stored and loaded by consumers
-	// only, so it shares head's line.
+	// except after Close; see refreshTail). Stored (a release store) and
+	// loaded by consumers only, so it shares head's line.
 	tailSeen u64
 	_        atomicx.Pad
 
@@ -265,7 +265,12 @@ func (q *Unbounded[T]) refreshTail(h uint64) bool {
 		}
 		return false
 	}
-	q.tailSeen.Store(t)
+	// A release store (a plain MOV on amd64), not a sequentially
+	// consistent one (XCHG): tailSeen is a hint that no store-then-load
+	// handshake relies on. A consumer that reads an older value, from
+	// before this store is visible, only refreshes again; a consumer that
+	// reads this one reads a tail that producers had reached.
+	q.tailSeen.StoreRelease(t)
 	return true
 }
 
