@@ -129,7 +129,7 @@ INLINE := \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.popEmpty' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.undoFIFO' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.at' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.take' \
 	'deque\.\(\*Stealer\[go\.shape\..*\]\)\.shared' 'deque\.\(\*shared\[go\.shape\..*\]\)\.clearTaken' \
-	'\(\*u32\)\.Load' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
+	'\(\*u32\)\.Load' '\(\*u32\)\.Add' 'segSet' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
 	'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPush' 'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPop' \
 	'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.Push' 'queue\.\(\*Unbounded\[go\.shape\..*\]\)\.tailIndex'
 # Generic methods are compiled where they are instantiated: xbeamimpl (in

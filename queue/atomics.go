@@ -35,9 +35,10 @@ func (x *u64) CompareAndSwap(old, new uint64) bool {
 
 type u32 struct{ v atomicx.Uint32 }
 
-func (x *u32) Load() uint32          { return x.v.Load() }
-func (x *u32) Store(val uint32)      { x.v.Store(val) }
-func (x *u32) Or(mask uint32) uint32 { return x.v.Or(mask) }
+func (x *u32) Load() uint32            { return x.v.Load() }
+func (x *u32) Store(val uint32)        { x.v.Store(val) }
+func (x *u32) Add(delta uint32) uint32 { return x.v.Add(delta) }
+func (x *u32) Or(mask uint32) uint32   { return x.v.Or(mask) }
 
 type flag struct{ v atomicx.Bool }
 

@@ -10,12 +10,12 @@ import (
 )
 
 // bMaxCapacity bounds NewBounded's capacity: 2^30 slots is already 8 GiB of
-// stamps before the values, and anything larger is a bug in the caller, not a
+// stamps alone, and anything larger is a bug in the caller, not a
 // queue size.
 const bMaxCapacity = 1 << 30
 
-// bMaxBytes bounds the memory NewBounded allocates, stamps and values
-// together, so that a large T times a large capacity panics with a message
+// bMaxBytes bounds the memory NewBounded allocates, the slots of stamps and
+// values, so that a large T times a large capacity panics with a message
 // instead of failing the allocation (an out-of-memory error is fatal in Go,
 // not a panic). It admits every capacity up to bMaxCapacity for 8-byte T.
 const bMaxBytes = 1 << 34
@@ -26,7 +26,7 @@ const (
 	nilCtxMsg  = "queue: nil Context"
 	bCapMinMsg = "queue: NewBounded: capacity must be at least 1"
 	bCapMaxMsg = "queue: NewBounded: capacity must be at most 1<<30"
-	bBytesMsg  = "queue: NewBounded: capacity * (8 + size of T) must be at most 1<<34 bytes"
+	bBytesMsg  = "queue: NewBounded: capacity * (8 + size of T, rounded up to 8) must be at most 1<<34 bytes"
 )
 
 // bPanicZero reports a Bounded that NewBounded did not make. Kept out of
@@ -77,16 +77,16 @@ type Bounded[T any] struct {
 
 	// Read-only after NewBounded.
 	//
-	// stamps[i] and vals[i] serve the positions whose index is i (see
-	// bSlot): vals[i] is owned by the push that has claimed the stamp
-	// (writes it), then by nobody until a pop claims it (reads it, and
-	// zeroes it if clear); the stamp transitions hand it over. Two arrays,
-	// not one of pairs, so that a cache line carries eight stamps and a
-	// pop writes no value line when clear is false: fewer lines cross
-	// between the cores per item.
-	// len(stamps) == len(vals) is the capacity.
-	stamps []u64
-	vals   []T
+	// slots[i] serves the positions whose index is i (see bSlot): its
+	// value is owned by the push that has claimed its stamp (writes it),
+	// then by nobody until a pop claims it (reads it, and zeroes it if
+	// clear); the stamp transitions hand it over. The stamp and the value
+	// share a slot, as in crossbeam's ArrayQueue, so that the line a pop
+	// loads to find a value also carries the value: when the consumers keep
+	// up with the producers, each item crosses between the cores in one
+	// line, where a ring of stamps beside a ring of values moves two.
+	// len(slots) is the capacity.
+	slots []bSlot[T]
 	// clear is whether a pop must zero the value it takes: whether T holds
 	// pointers, which would keep the value alive for the collector until
 	// the slot is reused a lap later.
@@ -173,18 +173,22 @@ type Bounded[T any] struct {
 // position may use it next and whether an operation holds it (see Bounded).
 // The stamp is atomic because it is where pushes and pops claim positions
 // (CAS), and where a value or an emptied slot is handed from one side to
-// the other (a store after the value, a load before it). The two live in
-// Bounded's stamps and vals arrays; a bSlot points at one of each.
+// the other (a store after the value, a load before it). The value is a
+// plain field: only the claimer of the stamp touches it.
+//
+// The value comes first so that a zero-size T adds nothing to the slot (a
+// zero-size last field would be padded). A slot is 8 + the size of T bytes,
+// rounded up to 8.
 type bSlot[T any] struct {
-	stamp *u64
-	val   *T
+	val   T
+	stamp u64
 }
 
 // publish is the second half of a push that has claimed position t: it
 // stores v and then the stamp that hands it to the pop at t. The push
 // moves tail on after it.
-func (s bSlot[T]) publish(t uint64, v T) {
-	*s.val = v
+func (s *bSlot[T]) publish(t uint64, v T) {
+	s.val = v
 	s.stamp.StoreRelease(t + 1)
 }
 
@@ -192,11 +196,11 @@ func (s bSlot[T]) publish(t uint64, v T) {
 // the value out, zeroes it if clear (dropping the references it holds for
 // the collector), and stores the stamp that hands the slot to the push one
 // lap later (h+lap). pop does the same inline.
-func (s bSlot[T]) take(h, oneLap uint64, clear bool) T {
-	v := *s.val
+func (s *bSlot[T]) take(h, oneLap uint64, clear bool) T {
+	v := s.val
 	if clear {
 		var zero T
-		*s.val = zero
+		s.val = zero
 	}
 	s.stamp.StoreRelease(h + oneLap)
 	return v
@@ -235,9 +239,9 @@ const (
 
 // NewBounded returns an empty queue that holds at most capacity values.
 // The capacity is exact (Cap returns it); memory is one value and one 8-byte
-// stamp per unit of capacity, allocated here. NewBounded panics if capacity
-// is less than 1 or more than 1<<30, or if capacity * (8 + the size of T)
-// exceeds 1<<34 bytes (16 GiB).
+// stamp per unit of capacity (8 + the size of T bytes, rounded up to 8),
+// allocated here. NewBounded panics if capacity is less than 1 or more than
+// 1<<30, or if that memory would exceed 1<<34 bytes (16 GiB).
 func NewBounded[T any](capacity int) *Bounded[T] {
 	return newBoundedAt[T](capacity, 0)
 }
@@ -255,20 +259,19 @@ func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 	// capacity <= 1<<30, so bMaxBytes/capacity >= 16 and nothing wraps.
 	// (The size comes from the type, not from a value: a T too large to
 	// allocate must not be allocated to be measured.)
-	if uint64(reflect.TypeFor[T]().Size()) > bMaxBytes/uint64(capacity)-8 {
+	if uint64(reflect.TypeFor[bSlot[T]]().Size()) > bMaxBytes/uint64(capacity) {
 		panic(bBytesMsg)
 	}
 	busyBit := uint64(1) << bits.Len64(uint64(capacity))
 	q := &Bounded[T]{
-		stamps: make([]u64, capacity),
-		vals:   make([]T, capacity),
+		slots:  make([]bSlot[T], capacity),
 		clear:  typeinfo.HasPointers(reflect.TypeFor[T]()),
 		busy:   busyBit,
 		oneLap: 2 * busyBit,
 	}
 	start := startLap * q.oneLap
-	for i := range q.stamps {
-		q.stamps[i].Store(start + uint64(i))
+	for i := range q.slots {
+		q.slots[i].stamp.Store(start + uint64(i))
 	}
 	q.head.Store(start)
 	q.tail.Store(start)
@@ -276,21 +279,21 @@ func newBoundedAt[T any](capacity int, startLap uint64) *Bounded[T] {
 }
 
 // slot returns the slot of position p.
-func (q *Bounded[T]) slot(p uint64) bSlot[T] {
+func (q *Bounded[T]) slot(p uint64) *bSlot[T] {
 	i := p & (q.busy - 1)
 	// In place of the bounds checks, which it lets the compiler drop: it
 	// fails only on a zero Bounded (no slots, busy 0), the one way to get
 	// there.
-	if i >= uint64(len(q.stamps)) || i >= uint64(len(q.vals)) {
+	if i >= uint64(len(q.slots)) {
 		panic(bZeroMsg)
 	}
-	return bSlot[T]{&q.stamps[i], &q.vals[i]}
+	return &q.slots[i]
 }
 
 // next returns the position after p: the next index, or index 0
 // of the next lap.
 func (q *Bounded[T]) next(p uint64) uint64 {
-	if p&(q.busy-1)+1 < uint64(len(q.stamps)) {
+	if p&(q.busy-1)+1 < uint64(len(q.slots)) {
 		return p + 1
 	}
 	return p&^(q.oneLap-1) + q.oneLap
@@ -404,10 +407,10 @@ func (q *Bounded[T]) pop(done bool) (v T, st bStatus) {
 				break
 			}
 			// take, written out: as a call it does not inline.
-			v = *s.val
+			v = s.val
 			if q.clear {
 				var zero T
-				*s.val = zero
+				s.val = zero
 			}
 			s.stamp.StoreRelease(h + q.oneLap)
 			// Only the pop that claimed h moves head from h (see the head
@@ -572,7 +575,7 @@ func (q *Bounded[T]) Len() int {
 	if q.busy == 0 {
 		bPanicZero()
 	}
-	n := int64(len(q.stamps))
+	n := int64(len(q.slots))
 	shift := bits.TrailingZeros64(q.oneLap)
 	for tries := 0; ; tries++ {
 		t := q.tail.Load()
@@ -596,5 +599,5 @@ func (q *Bounded[T]) Cap() int {
 	if q.busy == 0 {
 		bPanicZero()
 	}
-	return len(q.stamps)
+	return len(q.slots)
 }

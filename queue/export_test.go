@@ -30,7 +30,7 @@ type BoundedOffset struct {
 func BoundedHotOffsets() []BoundedOffset {
 	var q Bounded[uint64]
 	return []BoundedOffset{
-		{"stamps, vals, clear, busy, oneLap, closed (read-mostly)", unsafe.Offsetof(q.stamps)},
+		{"slots, clear, busy, oneLap, closed (read-mostly)", unsafe.Offsetof(q.slots)},
 		{"head", unsafe.Offsetof(q.head)},
 		{"tail", unsafe.Offsetof(q.tail)},
 		{"notEmpty", unsafe.Offsetof(q.notEmpty)},
@@ -74,4 +74,4 @@ func BoundedClaimPop[T any](q *Bounded[T]) (release func() T) {
 
 // BoundedSlotValue returns the value stored in the slot of index i,
 // whatever the slot's state; only for a queue no goroutine is using.
-func BoundedSlotValue[T any](q *Bounded[T], i int) T { return q.vals[i] }
+func BoundedSlotValue[T any](q *Bounded[T], i int) T { return q.slots[i].val }

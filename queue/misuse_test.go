@@ -93,7 +93,7 @@ func TestBoundedNewPanics(t *testing.T) {
 	const (
 		minMsg   = "queue: NewBounded: capacity must be at least 1"
 		maxMsg   = "queue: NewBounded: capacity must be at most 1<<30"
-		bytesMsg = "queue: NewBounded: capacity * (8 + size of T) must be at most 1<<34 bytes"
+		bytesMsg = "queue: NewBounded: capacity * (8 + size of T, rounded up to 8) must be at most 1<<34 bytes"
 	)
 	cases := []struct {
 		name string

@@ -6,3 +6,7 @@ package queue
 // in which the caller holds the unfinished index t has not been retired
 // (see segcheck_on.go). Here it compiles to nothing.
 func segCheck[T any](s *segment[T], t uint64) {}
+
+// segSet sets bit, not yet set, in the slot state st and returns the state
+// after it (see the checked segSet in segcheck_on.go for why an add).
+func segSet(st *u32, bit uint32) uint32 { return st.Add(bit) }

@@ -15,3 +15,18 @@ func segCheck[T any](s *segment[T], t uint64) {
 		panic("queue: internal error: a segment was retired while one of its slots was in use")
 	}
 }
+
+// segSet sets bit in the slot state st and returns the state after it. Each
+// state bit is set at most once per use of a slot, by one party (see
+// segWritten), so an add sets it as an Or would: on amd64 one LOCK XADD,
+// where an Or whose result is used compiles to a load and a LOCK CMPXCHG
+// loop that retries whenever the other party writes the line in between.
+// An add onto a bit already set would carry into the next bit instead, so
+// here, in race and xbeam_chaos builds, that is checked and panics.
+func segSet(st *u32, bit uint32) uint32 {
+	s := st.Add(bit)
+	if s&bit == 0 {
+		panic("queue: internal error: a slot state bit was set twice")
+	}
+	return s
+}

@@ -78,8 +78,8 @@ type Unbounded[T any] struct {
 	// by the number of consumers that raced past the emptiness check.
 	head u64
 	// tailSeen is a tail index some consumer read (a lower bound of tail,
-	// except after Close; see refreshTail). Stored and loaded by consumers
-	// only, so it shares head's line.
+	// except after Close; see refreshTail). Stored (a release store) and
+	// loaded by consumers only, so it shares head's line.
 	tailSeen u64
 	_        atomicx.Pad
 
@@ -157,15 +157,15 @@ func (q *Unbounded[T]) TryPush(v T) bool {
 	// A t with the closed bit never equals a live id.
 	if s.live.Load() == t>>segShift {
 		if t&segMask == segPrelinkAt {
-			// Before the Or below, while slot t keeps s from retirement.
+			// Before the set below, while slot t keeps s from retirement.
 			q.segPrelink(s)
 		}
 		slot := s.slot(t)
 		slot.val = v
-		// Before the Or: after it, t's consumer may finish the slot.
+		// Before the set: after it, t's consumer may finish the slot.
 		segCheck(s, t)
 		// Publishes val to the consumer of t, unless it abandoned t first.
-		if slot.state.Or(segWritten)&segAbandoned == 0 {
+		if segSet(&slot.state, segWritten)&segAbandoned == 0 {
 			q.ev.NotifyOne()
 			return true
 		}
@@ -203,7 +203,7 @@ func (q *Unbounded[T]) pushSlow(v T, t uint64, abandoned *segment[T]) bool {
 		slot := s.slot(t)
 		slot.val = v
 		segCheck(s, t)
-		if slot.state.Or(segWritten)&segAbandoned == 0 {
+		if segSet(&slot.state, segWritten)&segAbandoned == 0 {
 			q.ev.NotifyOne()
 			return true
 		}
@@ -240,7 +240,7 @@ func (q *Unbounded[T]) TryPop() (T, bool) {
 			// segRelease, written out: as a call it does not inline, and
 			// this is every successful TryPop.
 			segCheck(s, h)
-			if slot.state.Or(segDone)&segRetire != 0 || h&segMask == segMask {
+			if segSet(&slot.state, segDone)&segRetire != 0 || h&segMask == segMask {
 				q.segScan(s, h&segMask)
 			}
 			return v, true
@@ -265,7 +265,12 @@ func (q *Unbounded[T]) refreshTail(h uint64) bool {
 		}
 		return false
 	}
-	q.tailSeen.Store(t)
+	// A release store (a plain MOV on amd64), not a sequentially
+	// consistent one (XCHG): tailSeen is a hint that no store-then-load
+	// handshake relies on. A consumer that reads an older value, from
+	// before this store is visible, only refreshes again; a consumer that
+	// reads this one reads a tail that producers had reached.
+	q.tailSeen.StoreRelease(t)
 	return true
 }
 
@@ -292,12 +297,12 @@ func (q *Unbounded[T]) popSlow(h uint64, s *segment[T]) (T, bool) {
 		slot := s.slot(i)
 		var b atomicx.Backoff
 		for slot.state.Load()&segWritten == 0 && !b.ShouldPark() && h < q.tailIndex() {
-			// A producer owns h and is between its claim and its Or.
+			// A producer owns h and is between its claim and its set.
 			b.Snooze()
 		}
 		segCheck(s, h)
-		// Either the item is there, or we give up on h: the Or decides.
-		if slot.state.Or(segAbandoned)&segWritten != 0 {
+		// Either the item is there, or we give up on h: the set decides.
+		if segSet(&slot.state, segAbandoned)&segWritten != 0 {
 			v := slot.val
 			slot.val = zero
 			q.segRelease(s, h)
@@ -544,7 +549,7 @@ func (q *Unbounded[T]) segExtend(s *segment[T], g *segGuard) *segment[T] {
 func (q *Unbounded[T]) segRelease(s *segment[T], t uint64) {
 	segCheck(s, t)
 	i := t & segMask
-	if s.slot(i).state.Or(segDone)&segRetire != 0 || i == segMask {
+	if segSet(&s.slot(i).state, segDone)&segRetire != 0 || i == segMask {
 		q.segScan(s, i)
 	}
 }

@@ -25,27 +25,27 @@ const (
 const segNotLive = ^uint64(0)
 
 // Slot states: bits of segSlot.state. A slot starts at zero and each bit is
-// set at most once per use of the segment, by one party, with an atomic Or
-// whose result tells the setter what happened before it (the classic
-// hand-off of fetch-and-add queues):
+// set at most once per use of the segment, by one party, with an atomic
+// read-modify-write whose result tells the setter what happened before it
+// (the classic hand-off of fetch-and-add queues; see segSet):
 //
-//   - The producer that claimed index i stores its item, then Ors Written.
+//   - The producer that claimed index i stores its item, then sets Written.
 //   - The consumer that claimed i waits briefly for Written. If it sees it,
 //     it takes the item. If no producer has claimed i yet (the consumer ran
-//     ahead of tail) or the producer is slow, it Ors Abandoned instead.
-//   - The two Ors are ordered: if the producer's came first, the consumer's
-//     returns Written and it takes the item after all; if the consumer's
-//     came first, the producer's returns Abandoned, and the producer clears
-//     its slot and claims a new index. Either the item is taken from slot i
-//     by its consumer, or it is pushed again at a later index: it is never
-//     lost, and never returned twice.
+//     ahead of tail) or the producer is slow, it sets Abandoned instead.
+//   - The two sets are ordered: if the producer's came first, the
+//     consumer's returns Written and it takes the item after all; if the
+//     consumer's came first, the producer's returns Abandoned, and the
+//     producer clears its slot and claims a new index. Either the item is
+//     taken from slot i by its consumer, or it is pushed again at a later
+//     index: it is never lost, and never returned twice.
 const (
 	// segWritten: the producer that claimed the slot stored val. Set by that
-	// producer after writing val; a consumer that loads or Ors a state with
+	// producer after writing val; a consumer that loads or sets a state with
 	// segWritten may read val.
 	segWritten uint32 = 1 << iota
 	// segAbandoned: the consumer that claimed the slot gave up waiting for
-	// it. A producer whose Or returns segAbandoned must not consider its item
+	// it. A producer whose set returns segAbandoned must not consider its item
 	// enqueued: it clears val, finishes the slot and claims another index.
 	segAbandoned
 	// segDone: the last party to touch the slot (the consumer that took val,
@@ -58,7 +58,7 @@ const (
 
 // segSlot is one cell of a segment: an item stored by value and its state.
 type segSlot[T any] struct {
-	state u32 // bits above; Or'd by the producer, the consumer and the retire scan
+	state u32 // bits above; set by the producer, the consumer and the retire scan
 	val   T   // written by the producer before segWritten; read and cleared by the consumer after it
 }
 
@@ -140,7 +140,7 @@ func segPoolLimit[T any]() int64 {
 // that, retired segments go to the garbage collector.
 //
 // A segment is retired when every slot in it is done (the last party to
-// touch each slot Ors segDone; whoever finishes the segment's last index
+// touch each slot sets segDone; whoever finishes the segment's last index
 // then scans the others, handing the scan on to any slot not yet done, as
 // crossbeam's SegQueue destroys its blocks; see segScan), it is the oldest
 // in the list, and the head and tail hints have been moved past it. Only
