@@ -110,15 +110,15 @@ func (c *Ctx) Worker() int { return c.id }
 // Workers returns the number of workers of the pool.
 func (c *Ctx) Workers() int { return len(c.pool.ctxs) }
 
-// frame takes the next frame of the stack and fills its call; the caller
-// fills the task and then calls fork.
+// frame takes the next frame of the stack; the caller fills the task.
+// The frame's call is filled by publish: only a published frame is run by
+// execute, which reads it.
 func (c *Ctx) frame() *task {
 	if c.depth == len(c.frames) {
 		c.frames = append(c.frames, &task{owner: c})
 	}
 	f := c.frames[c.depth]
 	c.depth++
-	f.call = c.call
 	return f
 }
 
@@ -143,6 +143,10 @@ func (c *Ctx) frame() *task {
 func (c *Ctx) publish() {
 	f := c.frames[c.pub]
 	c.pub++
+	// The private frames were all forked by the task running now (a worker
+	// runs another task only once its frames are all published), so the
+	// current call is f's.
+	f.call = c.call
 	c.own.Push(f)
 	c.pool.notify()
 }
@@ -181,7 +185,8 @@ func (c *Ctx) Join(a, b func(*Ctx)) {
 	if a == nil || b == nil {
 		panic("forkjoin: Ctx.Join with a nil function")
 	}
-	if c.call.stopped.Load() {
+	cl := c.call // the same until this task returns
+	if cl.stopped.Load() {
 		return
 	}
 	f := c.frame()
@@ -193,7 +198,7 @@ func (c *Ctx) Join(a, b func(*Ctx)) {
 	if c.private() {
 		// Not published, so not stolen: the fast path.
 		f.fn = nil
-		if !c.call.stopped.Load() {
+		if !cl.stopped.Load() {
 			b(c)
 		}
 		return
