@@ -26,10 +26,13 @@ type TaskPool interface {
 
 // Sizes of the task workloads' pieces, the same for every pool that splits
 // by Join: a piece of parallel-for has at most ForGrain indexes, a
-// mergesort leaf at most SortGrain values (sorted by slices.Sort).
+// mergesort leaf at most SortGrain values (sorted by slices.Sort), a
+// sequential merge at most MergeGrain values (larger ones are split by
+// SplitMerge and run in parallel).
 const (
-	ForGrain  = 4096
-	SortGrain = 1 << 14
+	ForGrain   = 4096
+	SortGrain  = 1 << 14
+	MergeGrain = 1 << 14
 )
 
 // FibCalls returns the number of calls fib(n) makes with the naive
