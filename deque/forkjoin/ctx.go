@@ -172,15 +172,21 @@ func (c *Ctx) private() bool {
 // tasks (the thief's first) while it waits, so that no worker idles while
 // work exists.
 //
-// The closure b is stored in the deque, so Go's escape analysis moves it
-// (and the variables it captures) to the heap: one or two allocations per
-// Join when b captures variables. JoinFunc has none.
+// Cost: b is stored in the worker's deque, where another goroutine may
+// take it, so Go's escape analysis moves a closure b, and the variables it
+// captures by reference, to the heap: one or two allocations per Join
+// (the closure a stays on the stack). No API can avoid this while b is a
+// func value that captures. JoinFunc of a top-level function allocates
+// nothing (its argument and result are copied into a recycled record),
+// nor do For and ForRange per piece.
 //
 // If the call is stopped (its context is done or a task panicked), Join
 // runs neither function when it was stopped on entry, and drops b when it
 // stopped while a ran. If b panicked on another worker, Join panics as
-// well, to end the failed computation; the first panic reaches Run. Memory model: the return of a and of b synchronizes
-// before the return of Join. Join panics if a or b is nil.
+// well, to end the failed computation; the first panic reaches Run.
+//
+// Memory model: the return of a and of b synchronizes before the return
+// of Join. Join panics if a or b is nil.
 func (c *Ctx) Join(a, b func(*Ctx)) {
 	if a == nil || b == nil {
 		panic("forkjoin: Ctx.Join with a nil function")
