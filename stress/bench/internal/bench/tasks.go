@@ -136,7 +136,15 @@ func runTasks(impl *Impl, cfg Config, kind string) Result {
 	defer pool.Close()
 
 	var data []uint64
-	var dataSum uint64
+	var dataSum, want uint64
+	skewed := kind == "parallel-for-skewed"
+	body := sumFor
+	if skewed {
+		body = sumSkewed
+	}
+	if kind == "parallel-for" || skewed {
+		want = wantSum(cfg.Items, skewed, body) // before the clock starts
+	}
 	if kind == "mergesort" {
 		data = make([]uint64, cfg.Items)
 		for i := range data {
@@ -160,12 +168,7 @@ func runTasks(impl *Impl, cfg Config, kind string) Result {
 			}
 			ops = FibCalls(n)
 		case "parallel-for", "parallel-for-skewed":
-			skewed := kind == "parallel-for-skewed"
-			body := sumFor
-			if skewed {
-				body = sumSkewed
-			}
-			if got, want := pool.Sum(cfg.Items, body), wantSum(cfg.Items, skewed, body); got != want {
+			if got := pool.Sum(cfg.Items, body); got != want {
 				bad = fmt.Errorf("sum = %d, want %d", got, want)
 			}
 			ops = uint64(cfg.Items)
