@@ -275,7 +275,9 @@ func (p *chanPool) Close() {
 // BenchmarkForkJoin runs fib(n) with one task per call on W work-stealing
 // workers (the scheduler of Example_forkJoin), against one goroutine per
 // task with a WaitGroup and a channel-fed worker pool. One op is one fib(n);
-// tasks/s is reported.
+// tasks/s is reported. Every spawn is a Push, so this measures the deques
+// under a scheduler; deque/forkjoin's BenchmarkFib measures its pool, whose
+// forks mostly skip the deque (lazy task creation).
 func BenchmarkForkJoin(b *testing.B) {
 	n := forkJoinN()
 	want := fibSeq(n)

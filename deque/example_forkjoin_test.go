@@ -16,7 +16,9 @@ import (
 // This file is a small work-stealing fork-join scheduler, the loop of
 // Blumofe and Leiserson ("Scheduling Multithreaded Computations by Work
 // Stealing", JACM 1999) on this package's deques. It computes fib(n) with
-// one task per call; BenchmarkForkJoin times it.
+// one task per call; BenchmarkForkJoin times it (one Push per spawn, so it
+// measures the deques). It teaches the API; package deque/forkjoin is the
+// same loop as a ready pool (Join, JoinFunc, For, Go, panics, contexts).
 //
 // Each worker goroutine owns a LIFO Worker. To find a task it pops its own
 // Worker, then takes a batch from the Injector (where Fib submits the root
@@ -202,7 +204,10 @@ func (p *forkJoinPool) run(own *deque.Worker[fibTask], t fibTask, frames *frameC
 	complete(t.parent, t.side, int64(t.n), frames)
 }
 
-// Example_forkJoin runs the scheduler above on GOMAXPROCS workers.
+// Example_forkJoin runs a work-stealing scheduler built on Worker, Stealer
+// and Injector (own deque first, then the injector, then a random sibling,
+// then park) on GOMAXPROCS workers. For a ready fork-join pool, use package
+// github.com/xbeam/xbeam/deque/forkjoin, which runs the same loop.
 func Example_forkJoin() {
 	p := newForkJoinPool(runtime.GOMAXPROCS(0))
 	defer p.Close()

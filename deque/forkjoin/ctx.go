@@ -110,15 +110,15 @@ func (c *Ctx) Worker() int { return c.id }
 // Workers returns the number of workers of the pool.
 func (c *Ctx) Workers() int { return len(c.pool.ctxs) }
 
-// frame takes the next frame of the stack and fills its call; the caller
-// fills the task and then calls fork.
+// frame takes the next frame of the stack; the caller fills the task.
+// The frame's call is filled by publish: only a published frame is run by
+// execute, which reads it.
 func (c *Ctx) frame() *task {
 	if c.depth == len(c.frames) {
 		c.frames = append(c.frames, &task{owner: c})
 	}
 	f := c.frames[c.depth]
 	c.depth++
-	f.call = c.call
 	return f
 }
 
@@ -143,6 +143,10 @@ func (c *Ctx) frame() *task {
 func (c *Ctx) publish() {
 	f := c.frames[c.pub]
 	c.pub++
+	// The private frames were all forked by the task running now (a worker
+	// runs another task only once its frames are all published), so the
+	// current call is f's.
+	f.call = c.call
 	c.own.Push(f)
 	c.pool.notify()
 }
@@ -168,20 +172,27 @@ func (c *Ctx) private() bool {
 // tasks (the thief's first) while it waits, so that no worker idles while
 // work exists.
 //
-// The closure b is stored in the deque, so Go's escape analysis moves it
-// (and the variables it captures) to the heap: one or two allocations per
-// Join when b captures variables. JoinFunc has none.
+// Cost: b is stored in the worker's deque, where another goroutine may
+// take it, so Go's escape analysis moves a closure b, and the variables it
+// captures by reference, to the heap: one or two allocations per Join
+// (the closure a stays on the stack). No API can avoid this while b is a
+// func value that captures. JoinFunc of a top-level function allocates
+// nothing (its argument and result are copied into a recycled record),
+// nor do For and ForRange per piece.
 //
 // If the call is stopped (its context is done or a task panicked), Join
 // runs neither function when it was stopped on entry, and drops b when it
 // stopped while a ran. If b panicked on another worker, Join panics as
-// well, to end the failed computation; the first panic reaches Run. Memory model: the return of a and of b synchronizes
-// before the return of Join. Join panics if a or b is nil.
+// well, to end the failed computation; the first panic reaches Run.
+//
+// Memory model: the return of a and of b synchronizes before the return
+// of Join. Join panics if a or b is nil.
 func (c *Ctx) Join(a, b func(*Ctx)) {
 	if a == nil || b == nil {
 		panic("forkjoin: Ctx.Join with a nil function")
 	}
-	if c.call.stopped.Load() {
+	cl := c.call // the same until this task returns
+	if cl.stopped.Load() {
 		return
 	}
 	f := c.frame()
@@ -193,7 +204,7 @@ func (c *Ctx) Join(a, b func(*Ctx)) {
 	if c.private() {
 		// Not published, so not stolen: the fast path.
 		f.fn = nil
-		if !c.call.stopped.Load() {
+		if !cl.stopped.Load() {
 			b(c)
 		}
 		return

@@ -16,7 +16,10 @@ type forRange struct {
 // chunks: a range is split while its splitting budget (the number of
 // workers at first, halved at each split) lasts, and a half that another
 // worker stole gets a fresh budget. So a uniform loop becomes a few chunks
-// per worker, and a skewed one keeps splitting where the work is. No piece
+// per worker, and a skewed one keeps splitting where the work is. Once its
+// budget is spent, a worker runs its chunk a few hundred indexes (or grain)
+// at a time and splits off half of the rest whenever its deque is empty,
+// so that a worker that runs out of work finds some to steal. No piece
 // is smaller than grain indexes (grain < 1 means 1); raise grain when
 // body is so cheap that a split (tens of nanoseconds) would show.
 //
@@ -34,8 +37,9 @@ func (c *Ctx) For(lo, hi, grain int, body func(i int)) {
 // range, and the Ctx, so that it can loop without a call per index and
 // fork further. The pieces partition [lo, hi); each has at least grain
 // indexes (grain < 1 means 1) unless the range is shorter. With one
-// worker there are two pieces; with more, a few per worker, and more
-// where steals show that the work is uneven.
+// worker there are two pieces; with more, a few per worker, more where
+// steals show that the work is uneven, and pieces of max(grain, 256)
+// indexes or more once a worker's own chunk is all that is left to it.
 //
 // Unlike Join's, For's forks are published at once: its pieces are long,
 // and a fork kept private during a long piece could not be stolen.
@@ -63,21 +67,27 @@ func (c *Ctx) forStart(r forRange) {
 // was stolen (then the budget is reset to max(splits/2, workers): a steal
 // is the sign that some worker is starving) or the budget is not spent
 // (then it is halved). The right half is forked with Join's protocol and
-// taken back, when not stolen, to continue the loop inline.
+// taken back, when not stolen, to continue the loop inline. A piece whose
+// budget is spent also splits when the worker's deque is empty, and is
+// otherwise run by forRun, which looks at the deque again as it goes.
 func (c *Ctx) forSplit(r forRange, migrated bool) {
 	for {
 		if c.call.stopped.Load() {
 			return
 		}
 		n := r.hi - r.lo
-		if n/2 < r.grain || (!migrated && r.splits == 0) {
+		if n/2 < r.grain || (!migrated && r.splits == 0 && c.Workers() == 1) {
 			break
 		}
-		if migrated {
+		switch {
+		case migrated:
 			r.splits = max(r.splits/2, c.Workers())
 			migrated = false
-		} else {
+		case r.splits > 0:
 			r.splits /= 2
+		case c.own.Len() != 0:
+			c.forRun(r)
+			return
 		}
 		mid := r.lo + n/2
 		f := c.frame()
@@ -101,11 +111,44 @@ func (c *Ctx) forSplit(r forRange, migrated bool) {
 		c.joinPublished(f)
 		return
 	}
+	r.run(c, r.lo, r.hi)
+}
+
+// lazyStep is the least number of indexes forRun runs between two looks
+// at the worker's deque: a look costs a few nanoseconds.
+const lazyStep = 256
+
+// forRun runs the piece r, whose splitting budget is spent, on a pool of
+// more than one worker (with one, nobody could take a split). It runs r in steps of max(grain, lazyStep)
+// indexes and, before each, splits what remains if the worker's deque is
+// empty: lazy binary splitting (Tzannes, Caragea, Barua and Vishkin,
+// PPoPP 2010). A worker that runs out of work then always finds half of
+// a long piece to steal, instead of waiting for the piece to end, which
+// rayon's splitter alone would have it do; while the deque holds a fork,
+// nobody is starving (or they would have taken it) and the piece runs on.
+func (c *Ctx) forRun(r forRange) {
+	step := max(r.grain, lazyStep)
+	for r.hi-r.lo >= step+r.grain { // the rest keeps at least grain indexes
+		if c.own.Len() == 0 && (r.hi-r.lo)/2 >= r.grain {
+			c.forSplit(r, false) // splits at once: the deque is empty
+			return
+		}
+		r.run(c, r.lo, r.lo+step)
+		r.lo += step
+		if c.call.stopped.Load() {
+			return
+		}
+	}
+	r.run(c, r.lo, r.hi)
+}
+
+// run calls the loop's body on [lo, hi).
+func (r *forRange) run(c *Ctx, lo, hi int) {
 	if r.each != nil {
-		for i := r.lo; i < r.hi; i++ {
+		for i := lo; i < hi; i++ {
 			r.each(i)
 		}
 		return
 	}
-	r.body(c, r.lo, r.hi)
+	r.body(c, lo, hi)
 }

@@ -501,6 +501,38 @@ func TestContextStopsNewWork(t *testing.T) {
 	}
 }
 
+// TestForStopsBetweenSteps cancels the context from inside a long
+// ForRange: a worker that runs its chunk in steps (two workers or more)
+// starts no step once the cancellation is visible. Every index from the
+// cancel on cancels and waits until its Ctx reports Stopped, so each
+// worker runs at most the rest of one body call past it: fewer than two
+// steps of 256 indexes (grain 1).
+func TestForStopsBetweenSteps(t *testing.T) {
+	const n, at = 1 << 20, 1 << 19
+	for _, w := range workerCounts[1:] {
+		t.Run(fmt.Sprintf("workers=%d", w), func(t *testing.T) {
+			p := forkjoin.New(w)
+			defer p.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var past atomic.Int64
+			err := p.Run(ctx, func(c *forkjoin.Ctx) {
+				c.ForRange(0, n, 1, func(c *forkjoin.Ctx, lo, hi int) {
+					for i := max(lo, at); i < hi; i++ {
+						past.Add(1)
+						cancel()
+						for !c.Stopped() {
+							runtime.Gosched()
+						}
+					}
+				})
+			})
+			require.ErrorIs(t, err, context.Canceled)
+			require.Less(t, past.Load(), int64(w*2*256))
+		})
+	}
+}
+
 func TestMisuse(t *testing.T) {
 	p := forkjoin.New(2)
 	defer p.Close()

@@ -32,7 +32,8 @@ func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
 	if f == nil {
 		panic("forkjoin: JoinFunc with a nil function")
 	}
-	if c.call.stopped.Load() {
+	cl := c.call // the same until this task returns
+	if cl.stopped.Load() {
 		return rx, ry
 	}
 	fr := c.frame()
@@ -49,7 +50,7 @@ func JoinFunc[T, R any](c *Ctx, f func(*Ctx, T) R, x, y T) (rx, ry R) {
 	if c.private() {
 		// Not published, so not stolen: the fast path.
 		j.f, j.x = nil, zero
-		if !c.call.stopped.Load() {
+		if !cl.stopped.Load() {
 			ry = f(c, y)
 		}
 		return rx, ry

@@ -64,20 +64,39 @@ func sumJoin(j joiner, lo, hi int, body func(lo, hi int) uint64) uint64 {
 
 func (p joinPool) Sort(s []uint64) {
 	buf := make([]uint64, len(s))
-	p.j.run(func() { sortJoin(p.j, s, buf) })
+	p.j.run(func() { sortJoin(p.j, s, buf, false) })
 }
 
 // sortJoin sorts the halves of s in parallel, down to SortGrain values,
-// and merges them through buf (as long as s).
-func sortJoin(j joiner, s, buf []uint64) {
+// and merges them in parallel (mergeJoin), into s, or into buf (as long
+// as s) if toBuf: the halves are sorted into the other slice, so that no
+// level copies its result back.
+func sortJoin(j joiner, s, buf []uint64, toBuf bool) {
 	if len(s) <= SortGrain {
 		slices.Sort(s)
+		if toBuf {
+			copy(buf, s)
+		}
 		return
 	}
 	mid := len(s) / 2
-	j.join(func() { sortJoin(j, s[:mid], buf[:mid]) }, func() { sortJoin(j, s[mid:], buf[mid:]) })
-	Merge(buf, s[:mid], s[mid:])
-	copy(s, buf)
+	j.join(func() { sortJoin(j, s[:mid], buf[:mid], !toBuf) }, func() { sortJoin(j, s[mid:], buf[mid:], !toBuf) })
+	if toBuf {
+		mergeJoin(j, buf, s[:mid], s[mid:])
+	} else {
+		mergeJoin(j, s, buf[:mid], buf[mid:])
+	}
+}
+
+// mergeJoin merges the sorted a and b into dst: two independent merges
+// (SplitMerge) in parallel, down to MergeGrain values.
+func mergeJoin(j joiner, dst, a, b []uint64) {
+	if len(a)+len(b) <= MergeGrain {
+		Merge(dst, a, b)
+		return
+	}
+	i, k := SplitMerge(a, b)
+	j.join(func() { mergeJoin(j, dst[:i+k], a[:i], b[:k]) }, func() { mergeJoin(j, dst[i+k:], a[i:], b[k:]) })
 }
 
 // Merge merges the sorted slices a and b into dst, which must have room for
@@ -96,6 +115,24 @@ func Merge(dst, a, b []uint64) {
 	}
 	n += copy(dst[n:], a[i:])
 	copy(dst[n:], b[k:])
+}
+
+// SplitMerge splits the merge of the sorted slices a and b into two that
+// are independent: a[:i] with b[:k] fill the first i+k values of the
+// result, a[i:] with b[k:] the rest. The split is the midpoint of the
+// longer slice and its lower bound in the other (P-MERGE of Cormen,
+// Leiserson, Rivest and Stein, 3rd ed., section 27.3; rayon's par_merge
+// splits the same way), so each half has at least half of the longer
+// slice's values (about a quarter of the whole, or more).
+func SplitMerge(a, b []uint64) (i, k int) {
+	if len(a) >= len(b) {
+		i = len(a) / 2
+		k, _ = slices.BinarySearch(b, a[i])
+		return i, k
+	}
+	k = len(b) / 2
+	i, _ = slices.BinarySearch(a, b[k])
+	return i, k
 }
 
 // goroutineJoiner starts a goroutine for every b.

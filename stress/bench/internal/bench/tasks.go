@@ -26,10 +26,13 @@ type TaskPool interface {
 
 // Sizes of the task workloads' pieces, the same for every pool that splits
 // by Join: a piece of parallel-for has at most ForGrain indexes, a
-// mergesort leaf at most SortGrain values (sorted by slices.Sort).
+// mergesort leaf at most SortGrain values (sorted by slices.Sort), a
+// sequential merge at most MergeGrain values (larger ones are split by
+// SplitMerge and run in parallel).
 const (
-	ForGrain  = 4096
-	SortGrain = 1 << 14
+	ForGrain   = 4096
+	SortGrain  = 1 << 14
+	MergeGrain = 1 << 14
 )
 
 // FibCalls returns the number of calls fib(n) makes with the naive
@@ -133,7 +136,15 @@ func runTasks(impl *Impl, cfg Config, kind string) Result {
 	defer pool.Close()
 
 	var data []uint64
-	var dataSum uint64
+	var dataSum, want uint64
+	skewed := kind == "parallel-for-skewed"
+	body := sumFor
+	if skewed {
+		body = sumSkewed
+	}
+	if kind == "parallel-for" || skewed {
+		want = wantSum(cfg.Items, skewed, body) // before the clock starts
+	}
 	if kind == "mergesort" {
 		data = make([]uint64, cfg.Items)
 		for i := range data {
@@ -157,12 +168,7 @@ func runTasks(impl *Impl, cfg Config, kind string) Result {
 			}
 			ops = FibCalls(n)
 		case "parallel-for", "parallel-for-skewed":
-			skewed := kind == "parallel-for-skewed"
-			body := sumFor
-			if skewed {
-				body = sumSkewed
-			}
-			if got, want := pool.Sum(cfg.Items, body), wantSum(cfg.Items, skewed, body); got != want {
+			if got := pool.Sum(cfg.Items, body); got != want {
 				bad = fmt.Errorf("sum = %d, want %d", got, want)
 			}
 			ops = uint64(cfg.Items)

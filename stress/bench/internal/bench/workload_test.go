@@ -2,7 +2,9 @@ package bench_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -377,5 +379,37 @@ func TestFibCalls(t *testing.T) {
 	}
 	if got := bench.FibN(2_692_537); got != 30 {
 		t.Errorf("FibN(2692537) = %d, want 30", got)
+	}
+}
+
+// TestSplitMerge checks that the two merges SplitMerge makes, of sorted
+// slices with repeated values, produce the sorted union, and that each
+// has at least half of the longer slice's values.
+func TestSplitMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		a, b := make([]uint64, rng.IntN(40)), make([]uint64, rng.IntN(40))
+		for i := range a {
+			a[i] = rng.Uint64N(16)
+		}
+		for i := range b {
+			b[i] = rng.Uint64N(16)
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		want := slices.Sorted(slices.Values(append(slices.Clone(a), b...)))
+		if len(want) < 2 {
+			continue
+		}
+		i, k := bench.SplitMerge(a, b)
+		got := make([]uint64, len(want))
+		bench.Merge(got[:i+k], a[:i], b[:k])
+		bench.Merge(got[i+k:], a[i:], b[k:])
+		if !slices.Equal(got, want) {
+			t.Fatalf("SplitMerge(%v, %v) = %d, %d: merged %v, want %v", a, b, i, k, got, want)
+		}
+		if n, h := len(want), max(len(a), len(b))/2; i+k < h || n-i-k < h {
+			t.Fatalf("SplitMerge(%v, %v) = %d, %d: halves of %d and %d values; want at least %d each", a, b, i, k, i+k, n-i-k, h)
+		}
 	}
 }

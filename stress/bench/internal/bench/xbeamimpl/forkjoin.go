@@ -19,7 +19,7 @@ func init() { registered = append(registered, ForkJoinPoolImpl) }
 func ForkJoinPoolImpl() *bench.Impl {
 	return &bench.Impl{
 		Name: "xbeam-forkjoin",
-		Doc:  "deque/forkjoin Pool: JoinFunc per call, ForRange with the adaptive splitter, merge sort by JoinFunc",
+		Doc:  "deque/forkjoin Pool: JoinFunc per call, ForRange with the adaptive splitter, merge sort and parallel merge by JoinFunc",
 		NewTaskPool: func(workers int) bench.TaskPool {
 			return forkJoinPool{forkjoin.New(workers)}
 		},
@@ -72,22 +72,48 @@ func (f forkJoinPool) Sum(n int, body func(lo, hi int) uint64) uint64 {
 	return r
 }
 
-// sortPart is one half of a merge sort: the values and a buffer as long.
-type sortPart struct{ s, buf []uint64 }
+// sortPart is one part of a merge sort: the values, a buffer as long, and
+// which of the two gets the sorted values (the parts below sort into the
+// other, so that no level copies its result back).
+type sortPart struct {
+	s, buf []uint64
+	toBuf  bool
+}
 
 func (f forkJoinPool) Sort(s []uint64) {
 	buf := make([]uint64, len(s))
-	f.run(func(c *forkjoin.Ctx) { fjSort(c, sortPart{s, buf}) })
+	f.run(func(c *forkjoin.Ctx) { fjSort(c, sortPart{s, buf, false}) })
 }
 
 func fjSort(c *forkjoin.Ctx, p sortPart) struct{} {
 	if len(p.s) <= bench.SortGrain {
 		slices.Sort(p.s)
+		if p.toBuf {
+			copy(p.buf, p.s)
+		}
 		return struct{}{}
 	}
 	mid := len(p.s) / 2
-	forkjoin.JoinFunc(c, fjSort, sortPart{p.s[:mid], p.buf[:mid]}, sortPart{p.s[mid:], p.buf[mid:]})
-	bench.Merge(p.buf, p.s[:mid], p.s[mid:])
-	copy(p.s, p.buf)
+	forkjoin.JoinFunc(c, fjSort, sortPart{p.s[:mid], p.buf[:mid], !p.toBuf}, sortPart{p.s[mid:], p.buf[mid:], !p.toBuf})
+	if p.toBuf {
+		fjMerge(c, mergePart{p.buf, p.s[:mid], p.s[mid:]})
+	} else {
+		fjMerge(c, mergePart{p.s, p.buf[:mid], p.buf[mid:]})
+	}
+	return struct{}{}
+}
+
+// mergePart is a merge of the sorted a and b into dst.
+type mergePart struct{ dst, a, b []uint64 }
+
+// fjMerge merges in parallel: two independent merges (bench.SplitMerge)
+// by JoinFunc, down to bench.MergeGrain values.
+func fjMerge(c *forkjoin.Ctx, m mergePart) struct{} {
+	if len(m.a)+len(m.b) <= bench.MergeGrain {
+		bench.Merge(m.dst, m.a, m.b)
+		return struct{}{}
+	}
+	i, k := bench.SplitMerge(m.a, m.b)
+	forkjoin.JoinFunc(c, fjMerge, mergePart{m.dst[:i+k], m.a[:i], m.b[:k]}, mergePart{m.dst[i+k:], m.a[i:], m.b[k:]})
 	return struct{}{}
 }

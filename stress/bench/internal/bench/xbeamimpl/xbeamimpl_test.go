@@ -41,3 +41,22 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeSortSizes sorts arrays of a few leaves, of uneven sizes, on 1
+// to 4 workers: the leaves sort into either slice and the merges split,
+// so every path of the merge sort runs.
+func TestMergeSortSizes(t *testing.T) {
+	for _, impl := range xbeamimpl.Impls() {
+		if !bench.MergeSort.Supports(impl) {
+			continue
+		}
+		for _, items := range []int{3*bench.SortGrain + 5, 8*bench.SortGrain - 3} {
+			for p := 1; p <= 4; p++ {
+				r := bench.MergeSort.Run(impl, bench.Config{Items: items, P: p})
+				if r.Err != nil || r.Ops != uint64(items) {
+					t.Errorf("%s, %d values, P=%d: Err = %v, Ops = %d", impl.Name, items, p, r.Err, r.Ops)
+				}
+			}
+		}
+	}
+}
