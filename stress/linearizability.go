@@ -90,8 +90,10 @@ func (r *recorder) between(x uint64) {
 		// operations run while the other one is stopped.
 		if x%interruptEvery == 0 {
 			r.run.interruptOther(r.client, x/interruptEvery)
+		} else if r.jitter(x / interruptEvery) {
+			// It may have moved to another thread.
+			r.run.threads[r.client].Store(threadID())
 		}
-		r.spin(x >> 8 % 64)
 		return
 	}
 	if r.run != nil && r.run.lockstep {
@@ -135,9 +137,9 @@ type scenario struct {
 //     operating-system preemption. It works on any structure, including
 //     those that never call into xbeam. The runtime, though, usually stops
 //     a goroutine at the next function entry rather than where it is;
-//   - interrupt (Linux): free without yields, and between its operations
-//     a client now and then interrupts the thread of another running
-//     client with a signal (see interruptThread) and goes on with its own
+//   - interrupt (Linux): free, and between its operations a client now
+//     and then interrupts the thread of another running client with a
+//     signal (see interruptThread) and goes on at once with its own
 //     operations. The interrupted thread stops wherever it is, also
 //     between two instructions with no call between them, such as a
 //     ring's claim of a slot and its publication, for the microseconds
@@ -274,9 +276,10 @@ func runClients(sc scenario, s schedule, x uint64, stall time.Duration) ([]porcu
 			defer run.rounds.leave()
 			bar.wait(parties)
 			if run.interrupt {
-				// A client that yields may move to another thread;
-				// under this schedule clients yield only inside the
-				// structure, and a stale thread is harmless to signal.
+				// A client that yields may move to another thread: it
+				// records its thread again after its own yields, and
+				// one that moved inside the structure is harmless to
+				// signal.
 				run.threads[i].Store(threadID())
 				defer run.threads[i].Store(0)
 			}
@@ -338,14 +341,16 @@ func init() {
 
 // jitter delays a client by a random small amount between operations so
 // that different interleavings come up: mostly nothing, sometimes a short
-// spin, sometimes a yield.
-func (r *recorder) jitter(x uint64) {
+// spin, sometimes a yield (then it returns true).
+func (r *recorder) jitter(x uint64) bool {
 	switch x % 8 {
 	case 0, 1:
 		runtime.Gosched()
+		return true
 	case 2, 3:
 		r.spin(x >> 3 % 256)
 	}
+	return false
 }
 
 // spin busy-waits for about n short steps, on memory of its own client so
