@@ -269,6 +269,22 @@ func TestThirdPartyChannel(t *testing.T) {
 	stress.CheckQueue(t, func() stress.Queue { return make(chanQueue, 16) }, stress.Options{Capacity: 16})
 }
 
+// Stats counts each scenario once, however many of its runs were checked,
+// so that OverlappingScenarios/Scenarios is the share of scenarios the
+// harness drove into overlap.
+func TestStatsCountScenarios(t *testing.T) {
+	var st stress.Stats
+	const n = 30
+	stress.CheckQueueLinearizable(t, func() stress.Queue { return make(chanQueue, 2) },
+		stress.Options{Capacity: 2, Histories: n, Stats: &st})
+	require.EqualValues(t, n, st.Scenarios.Load())
+	require.GreaterOrEqual(t, st.Histories.Load(), st.Scenarios.Load(), "every scenario is checked at least once")
+	require.LessOrEqual(t, st.Histories.Load(), 4*st.Scenarios.Load(), "at most four runs of a scenario are checked")
+	require.LessOrEqual(t, st.OverlappingScenarios.Load(), st.Overlapping.Load())
+	require.LessOrEqual(t, st.Overlapping.Load()-st.OverlappingScenarios.Load(), st.Histories.Load()-st.Scenarios.Load(),
+		"only scenarios that overlapped have more than one run checked")
+}
+
 // Broken rings are caught by both checks, every time.
 func TestThirdPartyBrokenRings(t *testing.T) {
 	for _, c := range []struct {
