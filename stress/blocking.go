@@ -34,8 +34,8 @@ type BlockingQueue interface {
 	Close()
 }
 
-// CheckBlockingQueueLinearizable records opts.Histories short concurrent
-// histories of fresh queues from newQueue (shaped as in
+// CheckBlockingQueueLinearizable runs opts.Histories short concurrent
+// scenarios on fresh queues from newQueue (shaped, run and recorded as in
 // CheckQueueLinearizable), mixing TryPush, TryPop, the
 // waiting Push and Pop (with contexts that are already done, or expire
 // after 50µs to 2ms, so that waiters both succeed and give up), and, in

@@ -12,9 +12,10 @@ import (
 	"github.com/anishathalye/porcupine"
 )
 
-// CheckDequeLinearizable records opts.Histories short concurrent histories
-// of fresh deques from newDeque and checks each with porcupine against the
-// sequential deque of the given flavor (DequeModel).
+// CheckDequeLinearizable runs opts.Histories short concurrent scenarios on
+// fresh deques from newDeque, each several times (see Options.Histories),
+// and checks the recorded histories with porcupine against the sequential
+// deque of the given flavor (DequeModel).
 //
 // In each history the owner (client 0) runs 5 to 10 operations, mostly
 // Push and some Pop, after an optional sequential pre-fill, while 2 to 5

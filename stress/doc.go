@@ -28,8 +28,12 @@
 // The harness drives operations into real overlap by itself: clients are
 // released together, in lockstep rounds or freely, with random short
 // spins and yields, a goroutine that stops the world in the middle of
-// some histories, and several runs of each history's scenario until its
-// operations overlap. The log and Stats say how many histories overlapped.
+// some runs, and, on Linux, clients that interrupt another client's
+// thread with a signal so that it stops mid-operation while they overtake
+// it. Each scenario is run several times and every run whose operations
+// overlapped is checked (see Options.Histories). The log and Stats say
+// how many scenarios and runs overlapped, per GOMAXPROCS; with one
+// processor operations overlap only where the structure itself yields.
 //
 // Every check is sized by Options, whose zero value fits -short and -race
 // budgets; it prints a seed that replays the workload (XBEAM_STRESS_SEED),

@@ -203,8 +203,9 @@ func hammerInjector(inj Injector, newWorker func() Deque, producers, thieves int
 	return vs.err()
 }
 
-// CheckInjectorLinearizable records opts.Histories short concurrent
-// histories of fresh injectors and checks each with porcupine against a
+// CheckInjectorLinearizable runs opts.Histories short concurrent scenarios
+// on fresh injectors, each several times (see Options.Histories), and
+// checks the recorded histories with porcupine against a
 // sequential FIFO (DequeModel with FIFO, no owner pops): 1 to 3 pushers
 // and 2 to 4 thieves of 5 to 10 operations each (in xbeam_chaos builds:
 // 2 or 3 thieves, everyone 5 or 6 operations), thieves mixing Steal,

@@ -74,11 +74,28 @@ func (r *recorder) ret(call int64, in, out any) {
 	r.ops = append(r.ops, porcupine.Operation{ClientId: r.client, Input: in, Call: call, Output: out, Return: ret})
 }
 
+// opsCap is the capacity a recorder's operations start with: enough for a
+// client's operations, so that recording one does not call into the
+// runtime to grow the slice, which would be a preemption point between
+// two operations of the client.
+const opsCap = 16
+
 // between runs between two operations of a client, with a random x: in a
 // lockstep schedule it waits for every other client to finish its
 // operation, so that the next ones start together; then it delays the
 // client by a small random amount (see jitter).
 func (r *recorder) between(x uint64) {
+	if r.run != nil && r.run.interrupt {
+		// Go on at once after the signal, so that this client's next
+		// operations run while the other one is stopped.
+		if x%interruptEvery == 0 {
+			r.run.interruptOther(r.client, x/interruptEvery)
+		} else if r.jitter(x / interruptEvery) {
+			// It may have moved to another thread.
+			r.run.threads[r.client].Store(threadID())
+		}
+		return
+	}
 	if r.run != nil && r.run.lockstep {
 		r.run.rounds.wait()
 		// The last client to arrive leaves first and the others see the
@@ -103,8 +120,7 @@ type scenario struct {
 // each other. Operations of tens of nanoseconds rarely overlap on their
 // own: a client often finishes before the next one is scheduled, and a
 // thread is almost never interrupted in the middle of an operation. Each
-// run draws one of three schedules (free for six runs in eight, since the
-// others cost more per run on a busy machine):
+// run draws one of four schedules (see pickSchedule for how often):
 //
 //   - free: released together once, with random small delays between
 //     operations;
@@ -119,24 +135,68 @@ type scenario struct {
 //     queue, so that other clients run whole operations while it is
 //     suspended: a slow-thread window that otherwise needs an unlucky
 //     operating-system preemption. It works on any structure, including
-//     those that never call into xbeam.
+//     those that never call into xbeam. The runtime, though, usually stops
+//     a goroutine at the next function entry rather than where it is;
+//   - interrupt (Linux): free, and between its operations a client now
+//     and then interrupts the thread of another running client with a
+//     signal (see interruptThread) and goes on at once with its own
+//     operations. The interrupted thread stops wherever it is, also
+//     between two instructions with no call between them, such as a
+//     ring's claim of a slot and its publication, for the microseconds
+//     the signal takes: a slow thread that other clients overtake.
 type schedule uint8
 
 const (
 	schedFree schedule = iota
 	schedLockstep
 	schedPreempt
+	schedInterrupt
 )
 
 func (s schedule) String() string {
-	return [...]string{"free", "lockstep", "preempt"}[s]
+	return [...]string{"free", "lockstep", "preempt", "interrupt"}[s]
+}
+
+// pickSchedule draws the schedule of one run with GOMAXPROCS procs: free
+// in four runs of eight (six where interrupt is not available), lockstep
+// and preempt in one each, interrupt in two. Lockstep is not drawn when
+// GOMAXPROCS exceeds the number of CPUs, since a round would wait for
+// threads the operating system has not scheduled.
+func pickSchedule(r *rand.Rand, procs int) schedule {
+	s := [8]schedule{schedFree, schedFree, schedFree, schedFree, schedLockstep, schedPreempt,
+		schedInterrupt, schedInterrupt}[r.IntN(8)]
+	if s == schedInterrupt && !canInterrupt || s == schedLockstep && procs > runtime.NumCPU() {
+		s = schedFree
+	}
+	return s
 }
 
 // clientRun is the shared state of one run of a scenario's clients.
 type clientRun struct {
-	lockstep bool
-	rounds   roundBarrier
-	running  atomic.Int32
+	lockstep  bool
+	interrupt bool
+	rounds    roundBarrier
+	running   atomic.Int32
+	// threads holds, under the interrupt schedule, the thread each client
+	// ran on when it started (0 once it has finished).
+	threads []atomic.Int64
+}
+
+// interruptEvery: under the interrupt schedule a client interrupts
+// another after about one operation in interruptEvery.
+const interruptEvery = 3
+
+// interruptOther interrupts the thread of a client other than self, chosen
+// by x, if it is still running.
+func (run *clientRun) interruptOther(self int, x uint64) {
+	n := uint64(len(run.threads))
+	j := int(x % n)
+	if j == self {
+		j = int((x + 1) % n)
+	}
+	if tid := run.threads[j].Load(); j != self && tid != 0 {
+		interruptThread(tid)
+	}
 }
 
 // roundBarrier releases the clients still running together; a client that
@@ -183,12 +243,15 @@ func (b *roundBarrier) leave() {
 func runClients(sc scenario, s schedule, x uint64, stall time.Duration) ([]porcupine.Operation, string) {
 	clients := sc.clients
 	var clock atomic.Int64
-	run := &clientRun{lockstep: s == schedLockstep}
+	run := &clientRun{lockstep: s == schedLockstep, interrupt: s == schedInterrupt}
+	if run.interrupt {
+		run.threads = make([]atomic.Int64, len(clients))
+	}
 	run.rounds.active = len(clients)
 	run.running.Store(int32(len(clients)))
 	recs := make([]*recorder, len(clients))
 	for i := range recs {
-		recs[i] = &recorder{clock: &clock, client: i}
+		recs[i] = &recorder{clock: &clock, client: i, ops: make([]porcupine.Operation, 0, opsCap)}
 	}
 	if sc.setup != nil {
 		sc.setup(recs[0])
@@ -212,6 +275,14 @@ func runClients(sc scenario, s schedule, x uint64, stall time.Duration) ([]porcu
 			defer run.running.Add(-1)
 			defer run.rounds.leave()
 			bar.wait(parties)
+			if run.interrupt {
+				// A client that yields may move to another thread: it
+				// records its thread again after its own yields, and
+				// one that moved inside the structure is harmless to
+				// signal.
+				run.threads[i].Store(threadID())
+				defer run.threads[i].Store(0)
+			}
 			c(recs[i])
 		}()
 	}
@@ -270,14 +341,16 @@ func init() {
 
 // jitter delays a client by a random small amount between operations so
 // that different interleavings come up: mostly nothing, sometimes a short
-// spin, sometimes a yield.
-func (r *recorder) jitter(x uint64) {
+// spin, sometimes a yield (then it returns true).
+func (r *recorder) jitter(x uint64) bool {
 	switch x % 8 {
 	case 0, 1:
 		runtime.Gosched()
+		return true
 	case 2, 3:
 		r.spin(x >> 3 % 256)
 	}
+	return false
 }
 
 // spin busy-waits for about n short steps, on memory of its own client so
@@ -298,64 +371,108 @@ type linChecker struct {
 	// overlapping counts the checked histories in which operations of two
 	// clients overlapped in time.
 	overlapping int
-	runs        int // runs of scenarios (see maxRuns)
+	// Scenarios run (see maxRuns), and those of which at least one run
+	// overlapped, in total and per GOMAXPROCS; runs of them, and those
+	// that overlapped.
+	scenarios, scenariosOverlapping int
+	byProcs                         map[int]*[2]int
+	runs, runsOverlapping           int
 }
 
 // A scenario is run up to maxRuns times (each on a fresh structure, with
-// the same operations and a new schedule) until its clients' operations
-// overlap, within runBudget of wall time; the first run that overlapped,
-// or else the last one, is checked. A run whose operations do not overlap
-// is a sequential history: it tests what a single goroutine could, which
-// the many other histories test as well.
+// the same operations and a new schedule) within runBudget of wall time
+// spent running it, and each run whose clients' operations overlapped is
+// checked, up to maxChecked of them; if none overlapped, the last run is
+// checked. A run whose operations do not overlap is a sequential history:
+// it tests what a single goroutine could, which the many other histories
+// test as well. Each overlapping run is a different interleaving of the
+// same operations, so checking several finds a violation that needs a
+// rare interleaving in fewer scenarios.
 const (
-	maxRuns   = 8
-	runBudget = 500 * time.Microsecond
+	maxRuns    = 16
+	maxChecked = 4
+	runBudget  = time.Millisecond
 )
 
 // runHistory builds a scenario with build (from a fresh generator seeded
 // from r, so that every run gets the same operations), runs it under
-// GOMAXPROCS procs and schedules drawn from r until it overlaps (see
-// maxRuns), checks the history and fails t on a violation or a stuck run.
-// prepare, if not nil, adjusts the history before the check.
+// GOMAXPROCS procs and schedules drawn from r (see maxRuns), checks the
+// runs that overlapped and fails t on a violation or a stuck run.
+// prepare, if not nil, adjusts each history before the check.
 func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, build func(*rand.Rand) scenario,
 	prepare func([]porcupine.Operation), desc string) {
 	t.Helper()
 	seed := r.Uint64()
+	type run struct {
+		hist []porcupine.Operation
+		s    schedule
+		n    int
+	}
 	var (
-		hist  []porcupine.Operation
+		last  run
+		check []run
 		stuck string
-		s     schedule
 		runs  int
 	)
 	withProcs(procs, func() {
-		start := time.Now()
+		var spent time.Duration
 		// With one processor, operations overlap only if the runtime
 		// preempts a client in the middle of one: one run is enough.
-		for runs < maxRuns && (runs == 0 || (procs > 1 && time.Since(start) < runBudget)) {
+		for runs < maxRuns && len(check) < maxChecked && (runs == 0 || (procs > 1 && spent < runBudget)) {
 			runs++
-			s = schedule(max(0, r.IntN(8)-5))
-			if procs > runtime.NumCPU() && s == schedLockstep {
-				// A round would wait for threads the operating system
-				// has not scheduled.
-				s = schedFree
-			}
+			s := pickSchedule(r, procs)
+			start := time.Now()
+			var hist []porcupine.Operation
 			hist, stuck = runClients(build(newRand(seed, 5)), s, r.Uint64(), c.opts.Stall)
-			if stuck != "" || overlapping(hist) {
+			spent += time.Since(start)
+			last = run{hist, s, runs}
+			if stuck != "" {
 				break
+			}
+			if overlapping(hist) {
+				check = append(check, last)
+				c.runsOverlapping++
 			}
 		}
 	})
 	c.runs += runs
-	desc = fmt.Sprintf("%s, GOMAXPROCS=%d, %s schedule, run %d of its scenario", desc, procs, s, runs)
+	c.scenarios++
+	overlapped := len(check) > 0
+	c.countScenario(procs, overlapped)
+	if !overlapped {
+		check = append(check, last)
+	}
+	describe := func(x run) string {
+		return fmt.Sprintf("%s, scenario %d, GOMAXPROCS=%d, %s schedule, run %d of the scenario", desc, c.scenarios, procs, x.s, x.n)
+	}
 	if stuck != "" {
-		t.Fatalf("stress: %s: history %d: %s\n%s; %s", c.name, c.checked+1, stuck, desc, c.opts.reproduce())
+		t.Fatalf("stress: %s: %s\n%s; %s", c.name, stuck, describe(last), c.opts.reproduce())
 	}
-	if prepare != nil {
-		prepare(hist)
+	for _, x := range check {
+		if prepare != nil {
+			prepare(x.hist)
+		}
+		if msg := c.check(t, x.hist, describe(x)); msg != "" {
+			t.Fatal(msg)
+		}
 	}
-	if msg := c.check(t, hist, desc); msg != "" {
-		t.Fatal(msg)
+}
+
+// countScenario records a scenario run with GOMAXPROCS procs, and whether
+// one of its runs overlapped.
+func (c *linChecker) countScenario(procs int, overlapped bool) {
+	if c.byProcs == nil {
+		c.byProcs = map[int]*[2]int{}
 	}
+	if c.byProcs[procs] == nil {
+		c.byProcs[procs] = new([2]int)
+	}
+	c.byProcs[procs][1]++
+	if overlapped {
+		c.scenariosOverlapping++
+		c.byProcs[procs][0]++
+	}
+	c.opts.Stats.addScenario(overlapped)
 }
 
 // check verifies one history. It returns a non-empty failure report when
@@ -705,6 +822,17 @@ func (c *linChecker) visualize(t testing.TB, h []porcupine.Operation) (string, e
 
 // summary describes how much was checked.
 func (c *linChecker) summary() string {
-	return fmt.Sprintf("%d histories (%d%% with overlapping operations, from %d runs), %d operations",
-		c.checked, 100*c.overlapping/max(c.checked, 1), c.runs, c.ops)
+	var procs []int
+	for p := range c.byProcs {
+		procs = append(procs, p)
+	}
+	sort.Ints(procs)
+	var by []string
+	for _, p := range procs {
+		n := c.byProcs[p]
+		by = append(by, fmt.Sprintf("%d%% at GOMAXPROCS=%d", 100*n[0]/max(n[1], 1), p))
+	}
+	return fmt.Sprintf("%d scenarios, %d%% of them with overlapping operations (%s); %d histories (%d operations) checked from %d runs, %d%% of which overlapped",
+		c.scenarios, 100*c.scenariosOverlapping/max(c.scenarios, 1), strings.Join(by, ", "),
+		c.checked, c.ops, c.runs, 100*c.runsOverlapping/max(c.runs, 1))
 }

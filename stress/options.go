@@ -68,9 +68,13 @@ type Options struct {
 	// exactly Capacity (see FuzzQueue).
 	RelaxedFull bool
 
-	// Histories is the number of concurrent histories the linearizability
-	// checks record and verify. Default 400 with -short, 4000 without; a
-	// quarter of that under the race detector.
+	// Histories is the number of concurrent scenarios (random mixes of
+	// operations) the linearizability checks draw. Each is run on fresh
+	// structures under up to 16 schedules, within about a millisecond,
+	// and every run whose operations overlapped, up to four, is checked
+	// as a history; a scenario none of whose runs overlapped is checked
+	// once. Default 400 with -short, 4000 without; a quarter of that
+	// under the race detector.
 	Histories int
 
 	// Seed seeds the operation mix, values and delays (the scheduler is not

@@ -11,8 +11,9 @@ import (
 	"github.com/anishathalye/porcupine"
 )
 
-// CheckQueueLinearizable records opts.Histories short concurrent histories
-// of fresh queues from newQueue and checks each with porcupine against a
+// CheckQueueLinearizable runs opts.Histories short concurrent scenarios on
+// fresh queues from newQueue, each several times (see Options.Histories),
+// and checks the recorded histories with porcupine against a
 // sequential FIFO queue that is full at exactly opts.Capacity items (never
 // full if 0).
 //
@@ -25,7 +26,8 @@ import (
 // and TryPop racing a drain both come up. After the goroutines finish, the
 // queue is drained with TryPop (recorded too), so that a lost item is a
 // violation. GOMAXPROCS cycles through opts.Procs (restored on return).
-// The test log says what share of the histories overlapped.
+// The test log says what share of the scenarios and of their runs
+// overlapped, per GOMAXPROCS.
 //
 // Ring queues whose TryPush may report full while a concurrent pop is still
 // handing its slot back set opts.RelaxedFull.

@@ -23,8 +23,30 @@ type Stats struct {
 	// Overlapping counts the checked histories in which operations of two
 	// goroutines overlapped in time. Only those exercise concurrency: on a
 	// loaded machine without -tags xbeam_chaos most short histories run
-	// one goroutine at a time.
+	// one goroutine at a time. A scenario may be checked in several
+	// overlapping runs (see Scenarios), so Overlapping/Histories overstates
+	// how often the harness achieved overlap; OverlappingScenarios/Scenarios
+	// does not.
 	Overlapping atomic.Int64
+	// Scenarios counts the scenarios the linearizability checks ran (one
+	// per Options.Histories, each run under several schedules), and
+	// OverlappingScenarios those in which at least one run's operations
+	// overlapped. With one processor (GOMAXPROCS=1) operations overlap
+	// only if the structure itself yields in the middle of one.
+	Scenarios            atomic.Int64
+	OverlappingScenarios atomic.Int64
+}
+
+// addScenario records a scenario that was run, and whether its operations
+// overlapped in some run.
+func (s *Stats) addScenario(overlapped bool) {
+	if s == nil {
+		return
+	}
+	s.Scenarios.Add(1)
+	if overlapped {
+		s.OverlappingScenarios.Add(1)
+	}
 }
 
 // addRound records a checked hammer round of ops successful operations.
