@@ -190,34 +190,35 @@ func detect(t *testing.T, runs int, newQueue func() stress.Queue, opts stress.Op
 	return found, needed, 100 * st.OverlappingScenarios.Load() / max(st.Scenarios.Load(), 1)
 }
 
-// targetsEnv, when set, makes the third-party tests assert the targets the
-// harness aims at but does not reach on a busy machine: 30% of scenarios
-// overlapping (see logOverlap), and the slow-producer window found in 9 of
-// 10 runs (see TestThirdPartySlowProducerWindow), both only while the
-// machine runs two goroutines of the test together. Without it they log
-// what was achieved. Under the race detector (a quarter of the scenarios)
-// they are logged only.
+// targetsEnv, when set, makes TestThirdPartySlowProducerWindow assert the
+// detection target the harness aims at but does not reach on every run:
+// the slow-producer window found in 9 of 10 runs with the default number
+// of scenarios, while the machine runs two goroutines of the test together.
+// Without it the test logs the detection rate.
 const targetsEnv = "XBEAM_STRESS_TARGETS"
 
 // logOverlap logs the share of the scenarios in st whose operations
 // overlapped in some run (the check's own log line breaks it down by
-// GOMAXPROCS), and with XBEAM_STRESS_TARGETS set requires at least 30%
-// when the machine let two goroutines of the test run at the same time
-// before and after the check (p0, then now).
+// GOMAXPROCS), and requires at least 30% when the machine let two
+// goroutines of the test run at the same time before and after the check
+// (p0, then now), outside the race detector (which slows the clients
+// unevenly and checks a quarter of the scenarios). The harness alone must
+// reach it: these structures use no xbeam code, so xbeam_chaos does not
+// perturb them.
 func logOverlap(t *testing.T, name string, st *stress.Stats, p0 float64) {
 	t.Helper()
 	pct := 100 * st.OverlappingScenarios.Load() / max(st.Scenarios.Load(), 1)
 	p := min(p0, parallelism())
 	t.Logf("%s: %d%% of %d scenarios had overlapping operations (two goroutines ran together %.0f%% of the time)",
 		name, pct, st.Scenarios.Load(), 100*p)
-	if os.Getenv(targetsEnv) == "" || race.Enabled {
+	if race.Enabled {
 		return
 	}
 	if p < 0.5 {
 		t.Logf("%s: the machine is too busy to run two goroutines together; the overlap target is not asserted", name)
 		return
 	}
-	assert.GreaterOrEqual(t, pct, int64(30), "%s: histories with overlapping operations, in percent", name)
+	assert.GreaterOrEqual(t, pct, int64(30), "%s: scenarios with overlapping operations, in percent", name)
 }
 
 // The xsync-style ring's slow-producer window: a TryPop reports empty
