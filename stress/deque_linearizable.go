@@ -136,7 +136,7 @@ func thiefClient(steal func() (uint64, StealResult), batch func(Deque) StealResu
 					items = append(items, v)
 				}
 			}
-			ret := rec.clock.Add(1)
+			ret := rec.stamp()
 			// The thief owns dst: draining it is private, part of the steal.
 			items = drainInto(dst, items)
 			rec.ops = append(rec.ops, porcupine.Operation{ClientId: rec.client, Call: call, Return: ret,

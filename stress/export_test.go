@@ -1,6 +1,7 @@
 package stress
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -88,4 +89,29 @@ func MinimizeQueueHistory(capacity int, ops []Op) ([]Op, string) {
 		}
 	}
 	return kept, c.format(small)
+}
+
+// StampEvents replays events on the recorders of one history, which share
+// a clock: "cN" stamps an invocation by client N, "rN" the response to it.
+// It returns each client's operations as {Call, Return} pairs in order.
+func StampEvents(events ...string) map[int][][2]int64 {
+	var clock atomic.Int64
+	recs := map[int]*recorder{}
+	open := map[int]int64{}
+	out := map[int][][2]int64{}
+	for _, e := range events {
+		n := int(e[1] - '0')
+		if recs[n] == nil {
+			recs[n] = &recorder{clock: &clock, client: n}
+		}
+		r := recs[n]
+		if e[0] == 'c' {
+			open[n] = r.call()
+			continue
+		}
+		r.ret(open[n], nil, nil)
+		op := r.ops[len(r.ops)-1]
+		out[n] = append(out[n], [2]int64{op.Call, op.Return})
+	}
+	return out
 }
