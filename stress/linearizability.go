@@ -61,11 +61,10 @@ type linModel struct {
 // operation A returned before B was called, B's load sees A's increment or
 // a later one and A.Return < B.Call; if B was called before A returned,
 // A's increment comes after B's load and B.Call < A.Return, as it must be
-// for operations that overlap. Stamping an invocation with a load rather
-// than an increment halves the writes to the clock's cache line, which
-// every client's every operation would otherwise make: fewer transfers of
-// that line between the cores that serialize the clients, and operations
-// that overlap more often.
+// for operations that overlap. An invocation is stamped with a load, not
+// an increment, so that recording writes the clock's cache line once per
+// operation: every write moves the line between the clients' cores, which
+// serializes them.
 type recorder struct {
 	clock  *atomic.Int64
 	client int
@@ -201,12 +200,12 @@ const interruptEvery = 3
 // interruptOther interrupts the thread of a client other than self, chosen
 // by x, if it is still running.
 func (run *clientRun) interruptOther(self int, x uint64) {
-	n := uint64(len(run.threads))
-	j := int(x % n)
-	if j == self {
-		j = int((x + 1) % n)
+	n := len(run.threads)
+	if n < 2 {
+		return
 	}
-	if tid := run.threads[j].Load(); j != self && tid != 0 {
+	j := (self + 1 + int(x%uint64(n-1))) % n
+	if tid := run.threads[j].Load(); tid != 0 {
 		interruptThread(tid)
 	}
 }
@@ -380,15 +379,12 @@ type linChecker struct {
 	name    string // e.g. "CheckQueueLinearizable"
 	checked int    // histories checked
 	ops     int    // operations checked
-	// overlapping counts the checked histories in which operations of two
-	// clients overlapped in time.
-	overlapping int
-	// Scenarios run (see maxRuns), and those of which at least one run
-	// overlapped, in total and per GOMAXPROCS; runs of them, and those
-	// that overlapped.
-	scenarios, scenariosOverlapping int
-	byProcs                         map[int]*[2]int
-	runs, runsOverlapping           int
+	// Scenarios run (see maxRuns), numbering them; per GOMAXPROCS, those
+	// of which at least one run overlapped and all of them; runs of the
+	// scenarios, and those that overlapped.
+	scenarios             int
+	byProcs               map[int]*[2]int
+	runs, runsOverlapping int
 }
 
 // A scenario is run up to maxRuns times (each on a fresh structure, with
@@ -481,7 +477,6 @@ func (c *linChecker) countScenario(procs int, overlapped bool) {
 	}
 	c.byProcs[procs][1]++
 	if overlapped {
-		c.scenariosOverlapping++
 		c.byProcs[procs][0]++
 	}
 	c.opts.Stats.addScenario(overlapped)
@@ -492,9 +487,6 @@ func (c *linChecker) countScenario(procs int, overlapped bool) {
 func (c *linChecker) check(t testing.TB, history []porcupine.Operation, desc string) string {
 	c.checked++
 	c.ops += len(history)
-	if overlapping(history) {
-		c.overlapping++
-	}
 	res := porcupine.CheckOperationsTimeout(c.model.Model, history, c.opts.CheckTimeout)
 	switch res {
 	case porcupine.Ok:
@@ -840,11 +832,13 @@ func (c *linChecker) summary() string {
 	}
 	sort.Ints(procs)
 	var by []string
+	overlapped := 0
 	for _, p := range procs {
 		n := c.byProcs[p]
+		overlapped += n[0]
 		by = append(by, fmt.Sprintf("%d%% at GOMAXPROCS=%d", 100*n[0]/max(n[1], 1), p))
 	}
 	return fmt.Sprintf("%d scenarios, %d%% of them with overlapping operations (%s); %d histories (%d operations) checked from %d runs, %d%% of which overlapped",
-		c.scenarios, 100*c.scenariosOverlapping/max(c.scenarios, 1), strings.Join(by, ", "),
+		c.scenarios, 100*overlapped/max(c.scenarios, 1), strings.Join(by, ", "),
 		c.checked, c.ops, c.runs, 100*c.runsOverlapping/max(c.runs, 1))
 }
