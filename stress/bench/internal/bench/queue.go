@@ -7,8 +7,8 @@ import (
 )
 
 // yieldEvery is the number of consecutive failed Try operations after which
-// a loop calls runtime.Gosched: spin on failure, yield every 64th
-// consecutive failure.
+// a loop calls runtime.Gosched: spin (one pause) on failure, yield every
+// 64th consecutive failure.
 const yieldEvery = 64
 
 // runQueue moves the values 1..cfg.Items, split evenly among producers,

@@ -289,19 +289,22 @@ func (g *gate) open(cfg Config) {
 	close(g.start)
 }
 
-// backoff is a Try loop's answer to its fails-th consecutive failure: every
-// yieldEvery-th one yields the processor. It reports
-// whether the run was aborted, in which case the loop must give up. It
-// stays small enough to inline (go build -gcflags=-m), so that a failed Try
-// costs no call until the yield.
+// backoff is a Try loop's answer to its fails-th consecutive failure: one
+// spin-wait hint (pause), and every yieldEvery-th time a yield of the
+// processor instead, as crossbeam-ref's loops do (std::hint::spin_loop and
+// thread::yield_now). It reports whether the run was aborted, in which case
+// the loop must give up. The hint matters beside its peer: a loop that
+// retries without it polls the line the other side is writing several
+// times as often.
 func (g *gate) backoff(fails int) (abort bool) {
-	return fails%yieldEvery == 0 && g.yield()
+	if fails%yieldEvery == 0 {
+		return g.yield()
+	}
+	pause()
+	return false
 }
 
-// yield is backoff's slow path: it reports an abort, or yields. It is
-// kept out of line so that backoff stays inlinable.
-//
-//go:noinline
+// yield is backoff's slow path: it reports an abort, or yields.
 func (g *gate) yield() (abort bool) {
 	if g.abort.Load() {
 		return true
