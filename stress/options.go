@@ -73,7 +73,7 @@ type Options struct {
 	// structures under up to 16 schedules, within about a millisecond,
 	// and every run whose operations overlapped, up to four, is checked
 	// as a history; a scenario none of whose runs overlapped is checked
-	// once. Default 400 with -short, 4000 without; a quarter of that
+	// once. Default 1000 with -short, 4000 without; a quarter of that
 	// under the race detector.
 	Histories int
 
@@ -135,7 +135,7 @@ func (o Options) defaults() Options {
 	if o.Histories == 0 {
 		o.Histories = 4000
 		if isShort() {
-			o.Histories = 400
+			o.Histories = 1000
 		}
 		if race.Enabled {
 			o.Histories /= 4
