@@ -293,9 +293,8 @@ func (g *gate) open(cfg Config) {
 // spin-wait hint (pause), and every yieldEvery-th time a yield of the
 // processor instead, as crossbeam-ref's loops do (std::hint::spin_loop and
 // thread::yield_now). It reports whether the run was aborted, in which case
-// the loop must give up. The hint matters beside its peer: a loop that
-// retries without it polls the line the other side is writing several
-// times as often.
+// the loop must give up. Without the hint a loop polls the line that the
+// other side is writing as fast as the core can issue loads.
 func (g *gate) backoff(fails int) (abort bool) {
 	if fails%yieldEvery == 0 {
 		return g.yield()
