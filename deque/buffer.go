@@ -29,14 +29,13 @@ type slot[T any] struct {
 	// ones never touch it, and the owner then always finds it zero): a
 	// thief increments it before it tries to claim the slot's index and
 	// decrements it after it has read and cleared val (or lost the
-	// claim). The owner loads it,
-	// once per index, before it lets Push write val (Worker.raisePushLimit,
-	// and reserve for a batch steal into the Worker), and never writes
-	// under a non-zero count: it moves to a fresh buffer instead. The
-	// increment, the owner's load and both sides' accesses to top are
-	// sequentially consistent, which is what makes this a Dekker-style
-	// handshake: either the owner sees the count, or the thief's claim
-	// (ordered after its increment) fails.
+	// claim). The owner loads it, once per index, before it lets Push
+	// write val (Worker.raisePushLimit, and reserve for a batch steal into
+	// the Worker), and never writes under a non-zero count: it moves to a
+	// fresh buffer instead. The increment, the owner's load and both
+	// sides' accesses to top are sequentially consistent, which is what
+	// makes this a Dekker-style handshake: either the owner sees the
+	// count, or the thief's claim (ordered after its increment) fails.
 	readers i32
 }
 

@@ -121,11 +121,12 @@ const lazyStep = 256
 // forRun runs the piece r, whose splitting budget is spent, on a pool of
 // more than one worker (with one, nobody could take a split). It runs r
 // in steps of max(grain, lazyStep) indexes and, before each, splits what
-// remains if the worker's deque is empty: lazy binary splitting (Tzannes, Caragea, Barua and Vishkin,
-// PPoPP 2010). A worker that runs out of work then always finds half of
-// a long piece to steal, instead of waiting for the piece to end, which
-// rayon's splitter alone would have it do; while the deque holds a fork,
-// nobody is starving (or they would have taken it) and the piece runs on.
+// remains if the worker's deque is empty: lazy binary splitting (Tzannes,
+// Caragea, Barua and Vishkin, PPoPP 2010). A worker that runs out of work
+// then always finds half of a long piece to steal, instead of waiting for
+// the piece to end, which rayon's splitter alone would have it do; while
+// the deque holds a fork, nobody is starving (or they would have taken it)
+// and the piece runs on.
 func (c *Ctx) forRun(r forRange) {
 	step := max(r.grain, lazyStep)
 	for r.hi-r.lo >= step+r.grain { // the rest keeps at least grain indexes
