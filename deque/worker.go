@@ -265,16 +265,16 @@ func (w *Worker[T]) pushSlow(v T) {
 // below the growth of top since the last scan plus the capacity:
 // amortized O(1) per Push.
 func (w *Worker[T]) raisePushLimit(b uint64) {
-	limit := w.topCache + w.mask + 1
-	if !w.spec {
-		for i := b; i < limit; i++ {
-			if w.at(i).readers.Load() != 0 {
-				limit = i
-				break
-			}
+	w.setPushLimit()
+	if w.spec {
+		return
+	}
+	for i := b; i < w.pushLimit; i++ {
+		if w.at(i).readers.Load() != 0 {
+			w.pushLimit = i
+			return
 		}
 	}
-	w.pushLimit = limit
 }
 
 // at returns the slot of index i in the current buffer: w.buf.at(i).
@@ -290,10 +290,11 @@ func (w *Worker[T]) setBuf(a *buffer[T]) {
 	}
 }
 
-// setPushLimit sets pushLimit from topCache and a new buffer buf: no
-// thief has won an index of buf below topCache (it was published after
-// top passed topCache), so the slots of [topCache, topCache+cap) are free
-// without a scan.
+// setPushLimit sets pushLimit to topCache plus the capacity of buf, the
+// bound of raisePushLimit's scan. For a buffer just made current that is
+// the limit itself: no thief has won an index of it below topCache (it
+// was published after top passed topCache), so the slots of
+// [topCache, topCache+cap) are free without a scan.
 func (w *Worker[T]) setPushLimit() {
 	w.pushLimit = w.topCache + w.mask + 1
 }
