@@ -379,13 +379,16 @@ type linChecker struct {
 	name    string // e.g. "CheckQueueLinearizable"
 	checked int    // histories checked
 	ops     int    // operations checked
-	// Scenarios run (see maxRuns), numbering them; per GOMAXPROCS, those
-	// of which at least one run overlapped and all of them; runs of the
-	// scenarios, and those that overlapped.
+	// Scenarios run (see maxRuns), numbering them; the scenarios run at
+	// each GOMAXPROCS; runs of the scenarios, and those that overlapped.
 	scenarios             int
-	byProcs               map[int]*[2]int
+	byProcs               map[int]*scenarioCount
 	runs, runsOverlapping int
 }
+
+// scenarioCount counts the scenarios run at one GOMAXPROCS, and those of
+// which at least one run overlapped.
+type scenarioCount struct{ all, overlapped int }
 
 // A scenario is run up to maxRuns times (each on a fresh structure, with
 // the same operations and a new schedule) within runBudget of wall time
@@ -470,14 +473,16 @@ func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, build fun
 // one of its runs overlapped.
 func (c *linChecker) countScenario(procs int, overlapped bool) {
 	if c.byProcs == nil {
-		c.byProcs = map[int]*[2]int{}
+		c.byProcs = map[int]*scenarioCount{}
 	}
-	if c.byProcs[procs] == nil {
-		c.byProcs[procs] = new([2]int)
+	n := c.byProcs[procs]
+	if n == nil {
+		n = new(scenarioCount)
+		c.byProcs[procs] = n
 	}
-	c.byProcs[procs][1]++
+	n.all++
 	if overlapped {
-		c.byProcs[procs][0]++
+		n.overlapped++
 	}
 	c.opts.Stats.addScenario(overlapped)
 }
@@ -835,8 +840,8 @@ func (c *linChecker) summary() string {
 	overlapped := 0
 	for _, p := range procs {
 		n := c.byProcs[p]
-		overlapped += n[0]
-		by = append(by, fmt.Sprintf("%d%% at GOMAXPROCS=%d", 100*n[0]/max(n[1], 1), p))
+		overlapped += n.overlapped
+		by = append(by, fmt.Sprintf("%d%% at GOMAXPROCS=%d", 100*n.overlapped/max(n.all, 1), p))
 	}
 	return fmt.Sprintf("%d scenarios, %d%% of them with overlapping operations (%s); %d histories (%d operations) checked from %d runs, %d%% of which overlapped",
 		c.scenarios, 100*overlapped/max(c.scenarios, 1), strings.Join(by, ", "),
