@@ -1,7 +1,8 @@
 package deque
 
 const (
-	// minCap is the smallest buffer a Worker uses; it never shrinks below.
+	// minCap is the capacity of a new Worker's buffer, which it never
+	// shrinks below (nor below keepCap, see keepBytes).
 	minCap = 64
 	// maxBatch caps how many items one StealBatch or StealBatchAndPop moves
 	// (StealBatchAndPop counts the item it returns).

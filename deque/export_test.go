@@ -34,6 +34,18 @@ const MaxBatch = maxBatch
 // MinCap is the smallest buffer capacity.
 const MinCap = minCap
 
+// KeepCap is the capacity up to which a Worker[T] does not shrink its
+// buffer.
+func KeepCap[T any]() int { return int(keepCap[T]()) }
+
+// ShrinkEagerly makes w, new and not yet used, shrink its buffer whenever it
+// is a quarter full above MinCap, as if keepBytes were 0: for the tests that
+// exercise shrinking with small bursts. It returns w.
+func ShrinkEagerly[T any](w *Worker[T]) *Worker[T] {
+	w.keepCap = minCap
+	return w
+}
+
 // Layout returns the offsets of the hot shared words, for the padding test:
 // the Worker's top, bottom and buffer pointer (the first of the fields
 // thieves only read), and the Injector's head and tail indexes.

@@ -19,8 +19,8 @@ type pair struct{ a, b uint64 }
 
 // TestHammer: one owner and T thieves (1..8) mixing Steal, StealBatch and
 // StealBatchAndPop, on both flavours and several GOMAXPROCS values, with an
-// owner that pushes in bursts so that the buffer grows, shrinks and moves
-// under the thieves. Every item is taken exactly once, untorn, and each
+// owner that pushes in bursts so that the buffer grows, shrinks (where the
+// Worker shrinks eagerly) and moves under the thieves. Every item is taken exactly once, untorn, and each
 // thief's own steals (not counting what it later pops from its batches)
 // come oldest first.
 func TestHammer(t *testing.T) {
@@ -139,6 +139,11 @@ func hammer(t *testing.T, newWorker func() *deque.Worker[pair], thieves, items i
 // hammerOf is the hammer on items of type T, made from and read as pairs.
 func hammerOf[T any](t *testing.T, newWorker func() *deque.Worker[T], thieves, items int, mk func(pair) T, get func(T) pair) {
 	w := newWorker()
+	if thieves%2 == 0 {
+		// Bursts of up to 300 items stay within the buffer a Worker
+		// keeps; half the runs shrink it as it drains, too.
+		deque.ShrinkEagerly(w)
+	}
 	s := w.Stealer()
 	l := newLedger(items)
 	take := func(v T) { l.take(get(v)) }

@@ -17,6 +17,8 @@ import (
 // OwnerPair: Push(v); Pop(), the deque holding at most one item (every Pop
 // races the thieves for the last item, though none are running).
 // OwnerBurst8: push 8, then pop 8 (no last-item race but the eighth Pop).
+// OwnerBurst256: push 256, then pop 256, with no thieves: the buffer grows
+// past its first capacity on the first burst and is kept from then on.
 // OwnerDrain256: push 256, then pop until empty while P-1 thieves loop
 // Steal; an item taken by either side counts once.
 
@@ -61,6 +63,30 @@ func BenchmarkOwnerBurst8(b *testing.B) {
 					i++
 				}
 				for range 8 {
+					v, _ := w.Pop()
+					sum += v
+				}
+			}
+			if want := i * (i - 1) / 2; sum != want {
+				b.Fatalf("sum %d, want %d", sum, want)
+			}
+		})
+	}
+}
+
+func BenchmarkOwnerBurst256(b *testing.B) {
+	for _, f := range flavours() {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			w := f.new()
+			var sum uint64
+			i := uint64(0)
+			for n := 0; n < b.N; n += 256 {
+				for range 256 {
+					w.Push(i)
+					i++
+				}
+				for range 256 {
 					v, _ := w.Pop()
 					sum += v
 				}

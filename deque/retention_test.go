@@ -212,7 +212,7 @@ func TestNoRecycleUnderSteal(t *testing.T) {
 	for name, newW := range map[string]func() *deque.Worker[*int]{"LIFO": deque.NewLIFO[*int], "FIFO": deque.NewFIFO[*int]} {
 		for _, op := range []string{"Steal", "StealBatch", "StealBatchAndPop"} {
 			t.Run(name+"/"+op, func(t *testing.T) {
-				w := newW()
+				w := deque.ShrinkEagerly(newW()) // the Pops below shrink
 				item := new(int)
 				for range 10 {
 					w.Push(item)
@@ -258,7 +258,7 @@ func TestSpeculativeStealRecycled(t *testing.T) {
 	for _, f := range flavors {
 		for _, op := range []string{"Steal", "StealBatch", "StealBatchAndPop"} {
 			t.Run(f.name+"/"+op, func(t *testing.T) {
-				w := f.new()
+				w := deque.ShrinkEagerly(f.new()) // the Pops below shrink
 				for i := range uint64(10) {
 					w.Push(i)
 				}

@@ -2,6 +2,7 @@ package deque
 
 import (
 	"reflect"
+	"unsafe"
 
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/internal/race"
@@ -21,9 +22,13 @@ import (
 // Operations: [Worker.Push], [Worker.Pop] and [Worker.Len] are owner-only,
 // as is passing the Worker as the destination of a batch steal. They are
 // wait-free: no loops, never waiting for a thief, at most one claim by
-// compare-and-swap or atomic add per call. The buffer grows when full and
-// shrinks when a quarter full, amortized O(1), taking buffers from a
-// recycler, so a Worker in steady state allocates nothing.
+// compare-and-swap or atomic add per call. The buffer grows when full;
+// while larger than 16 KiB (1024 slots where T is 8 bytes) it also shrinks
+// when a quarter full. So a Worker that pushes and drains bursts of up to
+// about that many items keeps its buffer instead of resizing for every
+// burst, and one that once held many more gives the memory back. Resizing
+// is amortized O(1) and takes buffers from a recycler: a Worker in steady
+// state allocates nothing.
 //
 // Memory model: a Push of v synchronizes before the Pop or steal that
 // returns v; a batch steal that moves v into a Worker synchronizes before
@@ -53,14 +58,17 @@ type Worker[T any] struct {
 	// Zero in a zero Worker, so that its Push takes pushSlow, which panics.
 	pushLimit uint64
 	// shrinkBelow is the length under which Pop halves buf: a quarter of
-	// its capacity, or 0 at minCap, which buf never goes below.
+	// its capacity, or 0 at keepCap or below.
 	shrinkBelow uint64
 	lifo        bool        // immutable
 	ptrs        bool        // immutable; == shared.ptrs
 	spec        bool        // immutable; == shared.spec
 	buf         *buffer[T]  // == shared.buf.Load(); the owner is its only writer
 	stealer     *Stealer[T] // immutable; the one Stealer handed out
-	rec         recycler[T]
+	// keepCap is the capacity up to which buf is not shrunk (see
+	// keepBytes). Immutable once the Worker is in use; read on a resize.
+	keepCap uint64
+	rec     recycler[T]
 
 	shared shared[T]
 }
@@ -151,7 +159,7 @@ func NewFIFO[T any]() *Worker[T] { return newWorker[T](false) }
 func NewLIFO[T any]() *Worker[T] { return newWorker[T](true) }
 
 func newWorker[T any](lifo bool) *Worker[T] {
-	w := &Worker[T]{lifo: lifo}
+	w := &Worker[T]{lifo: lifo, keepCap: keepCap[T]()}
 	w.shared.ptrs = typeinfo.HasPointers(reflect.TypeFor[T]())
 	w.shared.spec = !race.Enabled && !w.shared.ptrs
 	w.rec.direct = w.shared.spec
@@ -285,9 +293,30 @@ func (w *Worker[T]) at(i uint64) *slot[T] { return &w.slots[i&w.mask] }
 func (w *Worker[T]) setBuf(a *buffer[T]) {
 	w.buf, w.slots, w.mask = a, a.slots, a.mask
 	w.shrinkBelow = 0
-	if a.capacity() > minCap {
+	if a.capacity() > w.keepCap {
 		w.shrinkBelow = a.capacity() / 4
 	}
+}
+
+// keepBytes is the size in slots' bytes up to which a Worker keeps a buffer
+// it has grown rather than shrink it as it drains. The owner of a
+// scheduler's deque pushes a burst of tasks and pops (or loses to thieves)
+// all of them, over and over: with a buffer shrunk at a quarter full, each
+// burst beyond the smallest capacity would grow it again and each drain
+// shrink it, two or more copies of the items per burst. Bursts that fit
+// here move no item twice once the buffer has grown; larger buffers still
+// shrink, so a Worker that once held many items gives that memory back.
+const keepBytes = 16 << 10
+
+// keepCap returns the largest power-of-two capacity, at least minCap, whose
+// slots fit in keepBytes.
+func keepCap[T any]() uint64 {
+	n := uint64(keepBytes / unsafe.Sizeof(slot[T]{}))
+	c := uint64(minCap)
+	for 2*c <= n {
+		c *= 2
+	}
+	return c
 }
 
 // setPushLimit sets pushLimit to topCache plus the capacity of buf, the
@@ -301,7 +330,7 @@ func (w *Worker[T]) setPushLimit() {
 
 // Pop removes and returns an item: the newest for a LIFO Worker, the oldest
 // for a FIFO one. It reports false if w is empty. It must only be called by
-// the owner. It never blocks; the buffer shrinks when a quarter full.
+// the owner. It never blocks; the buffer may shrink (see [Worker]).
 func (w *Worker[T]) Pop() (v T, ok bool) {
 	b := w.bottom
 	if b == w.topCache {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/deque"
@@ -186,44 +187,87 @@ func TestMisusePanics(t *testing.T) {
 }
 
 // TestGrowShrink: from 0 to 1M items and back, Len and capacity tracked.
+// A Worker keeps buffers of up to KeepCap slots and halves larger ones at a
+// quarter full; one made to shrink eagerly goes back down to MinCap.
 func TestGrowShrink(t *testing.T) {
 	n := uint64(1 << 20)
 	if testing.Short() && race.Enabled {
 		n = 1 << 17
 	}
 	for _, f := range flavors {
+		for _, eager := range []bool{false, true} {
+			floor := deque.KeepCap[uint64]()
+			if eager {
+				floor = deque.MinCap
+			}
+			t.Run(fmt.Sprintf("%s/eager=%v", f.name, eager), func(t *testing.T) {
+				w := f.new()
+				if eager {
+					deque.ShrinkEagerly(w)
+				}
+				if deque.Cap(w) != deque.MinCap {
+					t.Fatalf("initial Cap = %d", deque.Cap(w))
+				}
+				for i := range n {
+					w.Push(i)
+					if c := deque.Cap(w); uint64(c) < i+1 || uint64(c) > 2*(i+1) && c > deque.MinCap {
+						t.Fatalf("after %d pushes: Cap = %d", i+1, c)
+					}
+				}
+				if w.Len() != int(n) {
+					t.Fatalf("Len = %d, want %d", w.Len(), n)
+				}
+				peak := deque.Cap(w)
+				for i := range n {
+					v, ok := w.Pop()
+					want := n - 1 - i
+					if f.sf == stress.FIFO {
+						want = i
+					}
+					if !ok || v != want {
+						t.Fatalf("pop %d = %d, %v; want %d", i, v, ok, want)
+					}
+					left := int(n - 1 - i)
+					c := deque.Cap(w)
+					if c > floor && left < c/8 {
+						t.Fatalf("%d items left, Cap = %d: did not shrink", left, c)
+					}
+					if c < floor {
+						t.Fatalf("%d items left, Cap = %d: shrank below %d", left, c, floor)
+					}
+				}
+				if deque.Cap(w) != floor || w.Len() != 0 {
+					t.Fatalf("after draining: Cap = %d (peak %d), Len = %d; want Cap %d", deque.Cap(w), peak, w.Len(), floor)
+				}
+			})
+		}
+	}
+}
+
+// TestKeepCap: bursts that fit in KeepCap slots grow the buffer once and
+// then move no buffer: no buffer is retired after the first burst.
+func TestKeepCap(t *testing.T) {
+	require.Greater(t, deque.KeepCap[uint64](), deque.MinCap)
+	require.Equal(t, deque.MinCap, deque.KeepCap[[4096]byte](), "a large T keeps only the smallest buffer")
+	for _, f := range flavors {
 		t.Run(f.name, func(t *testing.T) {
 			w := f.new()
-			if deque.Cap(w) != deque.MinCap {
-				t.Fatalf("initial Cap = %d", deque.Cap(w))
-			}
-			for i := range n {
-				w.Push(i)
-				if c := deque.Cap(w); uint64(c) < i+1 || uint64(c) > 2*(i+1) && c > deque.MinCap {
-					t.Fatalf("after %d pushes: Cap = %d", i+1, c)
+			burst := func() {
+				for i := range uint64(deque.KeepCap[uint64]()) {
+					w.Push(i)
 				}
+				popEach(w, func(uint64) {})
 			}
-			if w.Len() != int(n) {
-				t.Fatalf("Len = %d, want %d", w.Len(), n)
+			burst()
+			require.Equal(t, deque.KeepCap[uint64](), deque.Cap(w))
+			retired := 0
+			deque.SetRetireHook(func(any) { retired++ })
+			defer deque.SetRetireHook(nil)
+			for range 10 {
+				burst()
 			}
-			peak := deque.Cap(w)
-			for i := range n {
-				v, ok := w.Pop()
-				want := n - 1 - i
-				if f.sf == stress.FIFO {
-					want = i
-				}
-				if !ok || v != want {
-					t.Fatalf("pop %d = %d, %v; want %d", i, v, ok, want)
-				}
-				left := int(n - 1 - i)
-				if c := deque.Cap(w); c > deque.MinCap && left < c/8 {
-					t.Fatalf("%d items left, Cap = %d: did not shrink", left, c)
-				}
-			}
-			if deque.Cap(w) != deque.MinCap || w.Len() != 0 {
-				t.Fatalf("after draining: Cap = %d (peak %d), Len = %d", deque.Cap(w), peak, w.Len())
-			}
+			assert.Zero(t, retired, "buffers retired by bursts of KeepCap items after the first")
+			assert.Equal(t, deque.KeepCap[uint64](), deque.Cap(w))
 		})
 	}
 }
@@ -236,7 +280,7 @@ func TestOwnerAllocs(t *testing.T) {
 	}
 	for _, f := range flavors {
 		t.Run(f.name, func(t *testing.T) {
-			w := f.new()
+			w := deque.ShrinkEagerly(f.new()) // the cycle below grows and shrinks
 			if a := testing.AllocsPerRun(1000, func() {
 				w.Push(1)
 				w.Pop()
@@ -371,7 +415,7 @@ func TestStealRacingResize(t *testing.T) {
 	for _, f := range flavors {
 		for _, op := range []string{"Steal", "StealBatch", "StealBatchAndPop"} {
 			t.Run(f.name+"/"+op, func(t *testing.T) {
-				w := f.new()
+				w := deque.ShrinkEagerly(f.new()) // pop(4 * MinCap) below shrinks
 				taken := map[uint64]int{}
 				next := uint64(0)
 				push := func(n int) {
@@ -582,6 +626,9 @@ func TestPushPastHeldSlot(t *testing.T) {
 				w := deque.NewFIFO[*uint64]()
 				if f.sf == stress.LIFO {
 					w = deque.NewLIFO[*uint64]()
+				}
+				if rapid.Bool().Draw(t, "eager") {
+					deque.ShrinkEagerly(w) // shrinks within these small bursts
 				}
 				m := stress.NewDequeModel[uint64](f.sf)
 				next := uint64(0)
