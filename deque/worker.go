@@ -342,10 +342,11 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 	if w.lifo {
 		// topCache <= top <= bottom: if topCache is b-1, top is b-1 or b,
 		// and the CAS below tells which without a load of top first.
+		// Otherwise the take below loads top once, after reserving b-1;
+		// a load before it as well would be a second miss on top's line
+		// per Pop while thieves are writing it (the locked store waits
+		// for it).
 		t := w.topCache
-		if b-1 != t {
-			t = w.shared.top.Load()
-		}
 		if b-1 == t {
 			// Exactly one item. Take it as a thief would, with a CAS of
 			// top, leaving bottom alone: whoever wins owns the index, and
@@ -360,12 +361,8 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 			}
 			return v, ok
 		}
-		if int64(b-t) <= 0 {
-			w.topCache = t // thieves emptied the deque
-			return v, false
-		}
 		// The take of Chase-Lev (Lê et al., figure 1). Reserve index b-1
-		// before looking at top again. This store and the load of top
+		// before looking at top. This store and the load of top
 		// below are the paper's "store bottom; fence(seq_cst); load top":
 		// with a sequentially consistent Store and Load the pair cannot
 		// be reordered (on amd64 the Store is an XCHG, a full barrier), so
