@@ -442,12 +442,18 @@ func (w *Worker[T]) undoFIFO(t uint64) (v T, ok bool) {
 }
 
 // popLast ends the take of a LIFO Pop that has lowered bottom to b and
-// then loaded t from top, when t >= b: thieves took all but the last item
-// meanwhile (t == b), or all of them (t > b).
+// then loaded t from top, when t >= b: since the owner last looked at top,
+// thieves took all but the last item (t == b), or all of them (t > b).
 func (w *Worker[T]) popLast(b, t uint64) (v T, ok bool) {
+	// Both ways out restore bottom to b+1 (== top, empty) with a release
+	// store, not a sequentially consistent one: Lê et al. restore it with
+	// a relaxed store. No thief can claim an index through either value:
+	// top is b+1 already, or the CAS below moves it there whoever wins, and
+	// a thief's claim is a CAS of top from an index below bottom. The
+	// owner's next take orders itself with its own locked store.
 	if b != t {
 		// Nothing left. Undo the reservation.
-		w.shared.bottom.Store(b + 1)
+		w.shared.bottom.StoreRelease(b + 1)
 		w.topCache = t
 		return v, false
 	}
@@ -458,7 +464,7 @@ func (w *Worker[T]) popLast(b, t uint64) (v T, ok bool) {
 		v = w.take(w.at(b)) // we own index t; a thief whose claim failed never reads
 	}
 	// Either way top is now t+1 = b+1: restore bottom to make t == b.
-	w.shared.bottom.Store(b + 1)
+	w.shared.bottom.StoreRelease(b + 1)
 	w.bottom = b + 1
 	w.topCache = t + 1
 	return v, ok
