@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"sync"
 )
 
@@ -72,25 +73,21 @@ func runDequeBatch(impl *Impl, cfg Config, batch int) Result {
 		defer close(done)
 		defer g.catch()
 		<-g.start
+		burst := burstOf(d)
 		for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
 			end := min(v+uint64(batch), uint64(cfg.Items)+1)
-			for ; v < end; v++ {
-				d.Push(v)
+			for x := v; x < end; x++ {
 				in.n++
-				in.sum += v
+				in.sum += x
 			}
-			for range batch {
-				x, ok := d.Pop()
-				if !ok {
-					if out.n == in.n {
-						break // the last, short batch
-					}
-					bad = fmt.Errorf("Pop found the deque empty with %d items pushed and %d popped", in.n, out.n)
-					return
-				}
-				out.n++
-				out.sum += x
+			n, sum := burst(v, end-1, int(end-v))
+			out.n += n
+			out.sum += sum
+			if n != end-v {
+				bad = fmt.Errorf("Pop found the deque empty with %d items pushed and %d popped", in.n, out.n)
+				return
 			}
+			v = end
 		}
 	}()
 	g.open(cfg)
@@ -129,6 +126,21 @@ func runDequeSteal(impl *Impl, cfg Config, thiefWork int) Result {
 		defer close(ownerDone)
 		<-g.start
 		pushed, popped := &in[0], &out[cfg.P]
+		if cfg.Work == 0 {
+			burst := burstOf(d)
+			for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
+				end := min(v+dequeRound, uint64(cfg.Items)+1)
+				for x := v; x < end; x++ {
+					pushed.n++
+					pushed.sum += x
+				}
+				n, sum := burst(v, end-1, math.MaxInt)
+				popped.n += n
+				popped.sum += sum
+				v = end
+			}
+			return
+		}
 		for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
 			for end := min(v+dequeRound, uint64(cfg.Items)+1); v < end; v++ {
 				if cfg.Work > 0 {

@@ -56,6 +56,39 @@ type OwnerLoop interface {
 	PushPopRange(lo, hi uint64) (n, sum uint64, err error)
 }
 
+// BurstLoop is implemented by a [Deque] that runs one burst of the owner's
+// loop in deque-owner-batch8, deque-owner-burst256 and deque-steal itself,
+// calling its own Push and Pop directly, for the reason given at
+// [OwnerLoop]. PushPopBurst pushes the values lo to hi, then pops until a
+// Pop finds the deque empty or it has popped max values, and returns the
+// number and the sum of the values it popped.
+type BurstLoop interface {
+	PushPopBurst(lo, hi uint64, max int) (n, sum uint64)
+}
+
+// pushPopBurst is [BurstLoop.PushPopBurst] through the [Deque] interface.
+func pushPopBurst(d Deque, lo, hi uint64, max int) (n, sum uint64) {
+	for v := lo; v <= hi; v++ {
+		d.Push(v)
+	}
+	for ; n < uint64(max); n++ {
+		x, ok := d.Pop()
+		if !ok {
+			break
+		}
+		sum += x
+	}
+	return n, sum
+}
+
+// burstOf returns d's [BurstLoop.PushPopBurst], or pushPopBurst on d.
+func burstOf(d Deque) func(lo, hi uint64, max int) (n, sum uint64) {
+	if l, ok := d.(BurstLoop); ok {
+		return l.PushPopBurst
+	}
+	return func(lo, hi uint64, max int) (uint64, uint64) { return pushPopBurst(d, lo, hi, max) }
+}
+
 // Stealer takes the oldest item of a [Deque]; it is safe for concurrent use.
 type Stealer interface {
 	Steal() (uint64, StealStatus)

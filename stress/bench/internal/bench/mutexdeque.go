@@ -67,8 +67,9 @@ func (d *MutexDeque) Steal() (uint64, StealStatus) {
 }
 
 // mutexDequeOwner is the mutex-deque impl's [Deque]: a MutexDeque that also
-// implements [OwnerLoop] (MutexDeque itself does not, so that types which
-// embed it to plant a bug in Push or Pop are driven through their own).
+// implements [OwnerLoop] and [BurstLoop] (MutexDeque itself does not, so
+// that types which embed it to plant a bug in Push or Pop are driven
+// through their own).
 type mutexDequeOwner struct{ *MutexDeque }
 
 // PushPopRange implements [OwnerLoop].
@@ -86,6 +87,22 @@ func (d mutexDequeOwner) PushPopRange(lo, hi uint64) (n, sum uint64, err error) 
 }
 
 // Stealer returns d itself.
+// PushPopBurst implements [BurstLoop] with direct calls of the deque's
+// methods.
+func (d mutexDequeOwner) PushPopBurst(lo, hi uint64, max int) (n, sum uint64) {
+	for v := lo; v <= hi; v++ {
+		d.Push(v)
+	}
+	for ; n < uint64(max); n++ {
+		x, ok := d.Pop()
+		if !ok {
+			break
+		}
+		sum += x
+	}
+	return n, sum
+}
+
 func (d *MutexDeque) Stealer() Stealer { return d }
 
 // MutexDequeImpl returns the mutex deque peer, "mutex-deque".

@@ -47,6 +47,23 @@ func (w worker) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
 	return n, sum, nil
 }
 
+// PushPopBurst implements bench.BurstLoop with direct calls of the
+// Worker's methods.
+func (w worker) PushPopBurst(lo, hi uint64, max int) (n, sum uint64) {
+	d := w.Worker
+	for v := lo; v <= hi; v++ {
+		d.Push(v)
+	}
+	for ; n < uint64(max); n++ {
+		x, ok := d.Pop()
+		if !ok {
+			break
+		}
+		sum += x
+	}
+	return n, sum
+}
+
 func (w worker) Stealer() bench.Stealer { return stealer{w.Worker.Stealer()} }
 
 type stealer struct{ s *deque.Stealer[uint64] }
