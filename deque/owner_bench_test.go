@@ -50,43 +50,24 @@ func BenchmarkOwnerPair(b *testing.B) {
 	}
 }
 
-func BenchmarkOwnerBurst8(b *testing.B) {
-	for _, f := range flavours() {
-		b.Run(f.name, func(b *testing.B) {
-			b.ReportAllocs()
-			w := f.new()
-			var sum uint64
-			i := uint64(0)
-			for n := 0; n < b.N; n += 8 {
-				for range 8 {
-					w.Push(i)
-					i++
-				}
-				for range 8 {
-					v, _ := w.Pop()
-					sum += v
-				}
-			}
-			if want := i * (i - 1) / 2; sum != want {
-				b.Fatalf("sum %d, want %d", sum, want)
-			}
-		})
-	}
-}
+func BenchmarkOwnerBurst8(b *testing.B)   { benchOwnerBurst(b, 8) }
+func BenchmarkOwnerBurst256(b *testing.B) { benchOwnerBurst(b, 256) }
 
-func BenchmarkOwnerBurst256(b *testing.B) {
+// benchOwnerBurst pushes burst items, then pops burst items, b.N/burst
+// times, on each flavour.
+func benchOwnerBurst(b *testing.B, burst int) {
 	for _, f := range flavours() {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			w := f.new()
 			var sum uint64
 			i := uint64(0)
-			for n := 0; n < b.N; n += 256 {
-				for range 256 {
+			for n := 0; n < b.N; n += burst {
+				for range burst {
 					w.Push(i)
 					i++
 				}
-				for range 256 {
+				for range burst {
 					v, _ := w.Pop()
 					sum += v
 				}

@@ -60,18 +60,18 @@ type OwnerLoop interface {
 // loop in deque-owner-batch8, deque-owner-burst256 and deque-steal itself,
 // calling its own Push and Pop directly, for the reason given at
 // [OwnerLoop]. PushPopBurst pushes the values lo to hi, then pops until a
-// Pop finds the deque empty or it has popped max values, and returns the
+// Pop finds the deque empty or it has popped limit values, and returns the
 // number and the sum of the values it popped.
 type BurstLoop interface {
-	PushPopBurst(lo, hi uint64, max int) (n, sum uint64)
+	PushPopBurst(lo, hi uint64, limit int) (n, sum uint64)
 }
 
 // pushPopBurst is [BurstLoop.PushPopBurst] through the [Deque] interface.
-func pushPopBurst(d Deque, lo, hi uint64, max int) (n, sum uint64) {
+func pushPopBurst(d Deque, lo, hi uint64, limit int) (n, sum uint64) {
 	for v := lo; v <= hi; v++ {
 		d.Push(v)
 	}
-	for ; n < uint64(max); n++ {
+	for ; n < uint64(limit); n++ {
 		x, ok := d.Pop()
 		if !ok {
 			break
@@ -82,11 +82,11 @@ func pushPopBurst(d Deque, lo, hi uint64, max int) (n, sum uint64) {
 }
 
 // burstOf returns d's [BurstLoop.PushPopBurst], or pushPopBurst on d.
-func burstOf(d Deque) func(lo, hi uint64, max int) (n, sum uint64) {
+func burstOf(d Deque) func(lo, hi uint64, limit int) (n, sum uint64) {
 	if l, ok := d.(BurstLoop); ok {
 		return l.PushPopBurst
 	}
-	return func(lo, hi uint64, max int) (uint64, uint64) { return pushPopBurst(d, lo, hi, max) }
+	return func(lo, hi uint64, limit int) (uint64, uint64) { return pushPopBurst(d, lo, hi, limit) }
 }
 
 // Stealer takes the oldest item of a [Deque]; it is safe for concurrent use.

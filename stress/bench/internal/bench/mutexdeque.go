@@ -89,11 +89,11 @@ func (d mutexDequeOwner) PushPopRange(lo, hi uint64) (n, sum uint64, err error) 
 // Stealer returns d itself.
 // PushPopBurst implements [BurstLoop] with direct calls of the deque's
 // methods.
-func (d mutexDequeOwner) PushPopBurst(lo, hi uint64, max int) (n, sum uint64) {
+func (d mutexDequeOwner) PushPopBurst(lo, hi uint64, limit int) (n, sum uint64) {
 	for v := lo; v <= hi; v++ {
 		d.Push(v)
 	}
-	for ; n < uint64(max); n++ {
+	for ; n < uint64(limit); n++ {
 		x, ok := d.Pop()
 		if !ok {
 			break

@@ -49,12 +49,12 @@ func (w worker) PushPopRange(lo, hi uint64) (n, sum uint64, err error) {
 
 // PushPopBurst implements bench.BurstLoop with direct calls of the
 // Worker's methods.
-func (w worker) PushPopBurst(lo, hi uint64, max int) (n, sum uint64) {
+func (w worker) PushPopBurst(lo, hi uint64, limit int) (n, sum uint64) {
 	d := w.Worker
 	for v := lo; v <= hi; v++ {
 		d.Push(v)
 	}
-	for ; n < uint64(max); n++ {
+	for ; n < uint64(limit); n++ {
 		x, ok := d.Pop()
 		if !ok {
 			break
