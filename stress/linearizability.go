@@ -50,6 +50,10 @@ type linModel struct {
 	porcupine.Model
 	// classify returns the class of an operation and the items it touched.
 	classify func(in, out any) (opClass, []uint64)
+	// narrow, if not nil, returns a history with the same linearizations
+	// as h and intervals no wider, for porcupine to search (reports show
+	// h). nil leaves h as it is.
+	narrow func(h []porcupine.Operation) []porcupine.Operation
 }
 
 // recorder records one client's operations of a history with a logical
@@ -492,7 +496,11 @@ func (c *linChecker) countScenario(procs int, overlapped bool) {
 func (c *linChecker) check(t testing.TB, history []porcupine.Operation, desc string) string {
 	c.checked++
 	c.ops += len(history)
-	res := porcupine.CheckOperationsTimeout(c.model.Model, history, c.opts.CheckTimeout)
+	search := history
+	if c.model.narrow != nil {
+		search = c.model.narrow(history)
+	}
+	res := porcupine.CheckOperationsTimeout(c.model.Model, search, c.opts.CheckTimeout)
 	switch res {
 	case porcupine.Ok:
 		c.opts.Stats.addHistory(history)
