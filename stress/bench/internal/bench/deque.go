@@ -76,10 +76,7 @@ func runDequeBatch(impl *Impl, cfg Config, batch int) Result {
 		burst := burstOf(d)
 		for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
 			end := min(v+uint64(batch), uint64(cfg.Items)+1)
-			for x := v; x < end; x++ {
-				in.n++
-				in.sum += x
-			}
+			in.addRange(v, end-1)
 			n, sum := burst(v, end-1, int(end-v))
 			out.n += n
 			out.sum += sum
@@ -130,10 +127,7 @@ func runDequeSteal(impl *Impl, cfg Config, thiefWork int) Result {
 			burst := burstOf(d)
 			for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
 				end := min(v+dequeRound, uint64(cfg.Items)+1)
-				for x := v; x < end; x++ {
-					pushed.n++
-					pushed.sum += x
-				}
+				pushed.addRange(v, end-1)
 				n, sum := burst(v, end-1, math.MaxInt)
 				popped.n += n
 				popped.sum += sum
@@ -141,11 +135,10 @@ func runDequeSteal(impl *Impl, cfg Config, thiefWork int) Result {
 			}
 			return
 		}
+		// With local work per item, through the Deque interface.
 		for v := uint64(1); v <= uint64(cfg.Items) && !g.stop.Load(); {
 			for end := min(v+dequeRound, uint64(cfg.Items)+1); v < end; v++ {
-				if cfg.Work > 0 {
-					pushed.work(cfg.Work, v)
-				}
+				pushed.work(cfg.Work, v)
 				d.Push(v)
 				pushed.n++
 				pushed.sum += v
@@ -157,9 +150,7 @@ func runDequeSteal(impl *Impl, cfg Config, thiefWork int) Result {
 				}
 				popped.n++
 				popped.sum += x
-				if cfg.Work > 0 {
-					popped.work(cfg.Work, x)
-				}
+				popped.work(cfg.Work, x)
 			}
 		}
 	})

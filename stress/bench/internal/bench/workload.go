@@ -370,6 +370,20 @@ type tally struct {
 	_      [128 - 24]byte
 }
 
+// addRange counts the values lo to hi, lo <= hi < 1<<63, in t: as adding
+// each one would, the sum wrapping modulo 1<<64.
+func (t *tally) addRange(lo, hi uint64) {
+	n, s := hi-lo+1, lo+hi
+	// One of n and s is even, and halving it first keeps the product
+	// exact modulo 1<<64.
+	if n%2 == 0 {
+		t.sum += n / 2 * s
+	} else {
+		t.sum += n * (s / 2)
+	}
+	t.n += n
+}
+
 // work runs n rounds of local work seeded with v and folds the result into
 // t.sink.
 func (t *tally) work(n int, v uint64) {
