@@ -128,6 +128,7 @@ INLINE := \
 	'\(\*u64\)\.recheck' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.at' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.checkGen' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.popEmpty' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.undoFIFO' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.at' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.take' \
+	'deque\.\(\*Worker\[go\.shape\..*\]\)\.Push' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.push' \
 	'deque\.\(\*Stealer\[go\.shape\..*\]\)\.shared' 'deque\.\(\*shared\[go\.shape\..*\]\)\.clearTaken' \
 	'\(\*u32\)\.Load' '\(\*u32\)\.Add' 'segSet' '\(\*flag\)\.Load' '\(\*notify\)\.NotifyOne' \
 	'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPush' 'queue\.\(\*Bounded\[go\.shape\..*\]\)\.TryPop' \

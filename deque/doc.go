@@ -19,9 +19,11 @@
 //
 // Progress: the owner's Push and Pop are wait-free (no loops, at most one
 // claim by compare-and-swap or atomic add) apart from a buffer resize,
-// amortized O(1). Each is one function call: they are too large for Go's
-// inliner, except at call sites that a build with profile-guided
-// optimization (go build -pgo) finds hot.
+// amortized O(1). Push is inlined into its caller, which calls out only
+// when the buffer needs attention (about once per buffer's worth of
+// pushes). Pop is one function call: it is too large for Go's inliner,
+// except at call sites that a build with profile-guided optimization
+// (go build -pgo) finds hot.
 // Steals are lock-free: [Retry] means another operation made progress.
 // Buffers and blocks are recycled, so steady-state use allocates nothing,
 // and a value leaves the structure's memory when it is taken out.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/internal/race"
+	"github.com/xbeam/xbeam/internal/release"
 	"github.com/xbeam/xbeam/internal/typeinfo"
 )
 
@@ -69,6 +70,10 @@ type Worker[T any] struct {
 	// keepBytes). Immutable once the Worker is in use; read on a resize.
 	keepCap uint64
 	rec     recycler[T]
+	// slowPush is w.pushSlow, made once by the constructor; nil in the
+	// zero Worker. Immutable. See push for why Push calls it through a
+	// func value.
+	slowPush func(T)
 
 	shared shared[T]
 }
@@ -168,6 +173,7 @@ func newWorker[T any](lifo bool) *Worker[T] {
 	w.shared.buf.Store(w.buf)
 	w.setPushLimit()
 	w.stealer = &Stealer[T]{w: w}
+	w.slowPush = w.pushSlow
 	return w
 }
 
@@ -204,18 +210,28 @@ func (w *Worker[T]) IsLIFO() bool {
 // Push adds v at the owner's end of w. It must only be called by the owner.
 // It never blocks; the buffer grows when full.
 func (w *Worker[T]) Push(v T) {
-	// Fast path: the slot is free by pushLimit. Nothing else goes here:
-	// the slow path is one call, which the inliner charges most of its
-	// budget for.
-	b := w.bottom
-	if b >= w.pushLimit {
-		w.pushSlow(v)
-		return
+	w.push(v, w.slowPush)
+}
+
+// push is Push with its slow path passed in, as slow. Push is small enough
+// to be inlined into the user's package only this way: Go's inliner charges
+// a call to a function it cannot inline nearly its whole budget, but a call
+// to a parameter much less (the call may turn out to be to a known
+// function). Nothing else goes here; the fast path takes the slot that
+// pushLimit vouches for.
+func (w *Worker[T]) push(v T, slow func(T)) {
+	if b := w.bottom; b < w.pushLimit {
+		w.slots[b&w.mask].val = v
+		b++
+		w.bottom = b
+		// Publish the item, as in pushSlow (StoreRelease's body, called
+		// directly to keep push within the inlining budget).
+		release.Store64(&w.shared.bottom.v, b)
+	} else if slow != nil {
+		slow(v)
+	} else {
+		panic(zeroWorker)
 	}
-	w.slots[b&w.mask].val = v
-	w.bottom = b + 1
-	// Publish the item, as in pushSlow.
-	w.shared.bottom.StoreRelease(b + 1)
 }
 
 // pushSlow is Push where pushLimit did not vouch for the slot: it refreshes

@@ -13,8 +13,11 @@ import (
 // goroutine did before it happens before a Load of x that returns v.
 func Store64(x *atomicx.Uint64, v uint64) {
 	// Safety: atomicx.Uint64 holds its 8-byte-aligned word at offset 0
-	// (its other fields have size zero; TestStore64Layout checks it).
-	StoreUint64((*uint64)(unsafe.Pointer(x)), v)
+	// (its other fields have size zero; TestStore64Layout checks it). The
+	// body repeats StoreUint64's rather than calling it: each call level
+	// adds to the inlining cost of the fast paths that store through it.
+	chaos.Point()
+	*(*uint64)(unsafe.Pointer(x)) = v
 }
 
 // StoreUint64 stores v at addr, an 8-byte-aligned word that other
