@@ -86,7 +86,6 @@ func (d mutexDequeOwner) PushPopRange(lo, hi uint64) (n, sum uint64, err error) 
 	return n, sum, nil
 }
 
-// Stealer returns d itself.
 // PushPopBurst implements [BurstLoop] with direct calls of the deque's
 // methods.
 func (d mutexDequeOwner) PushPopBurst(lo, hi uint64, limit int) (n, sum uint64) {
@@ -103,6 +102,7 @@ func (d mutexDequeOwner) PushPopBurst(lo, hi uint64, limit int) (n, sum uint64) 
 	return n, sum
 }
 
+// Stealer returns d itself.
 func (d *MutexDeque) Stealer() Stealer { return d }
 
 // MutexDequeImpl returns the mutex deque peer, "mutex-deque".
