@@ -383,7 +383,7 @@ type linChecker struct {
 	name    string // e.g. "CheckQueueLinearizable"
 	checked int    // histories checked
 	ops     int    // operations checked
-	// Scenarios run (see maxRuns), numbering them; the scenarios run at
+	// Scenarios run (see seekRuns), numbering them; the scenarios run at
 	// each GOMAXPROCS; runs of the scenarios, and those that overlapped.
 	scenarios             int
 	byProcs               map[int]*scenarioCount
@@ -394,24 +394,33 @@ type linChecker struct {
 // which at least one run overlapped.
 type scenarioCount struct{ all, overlapped int }
 
-// A scenario is run up to maxRuns times (each on a fresh structure, with
-// the same operations and a new schedule) within runBudget of wall time
-// spent running it, and each run whose clients' operations overlapped is
-// checked, up to maxChecked of them; if none overlapped, the last run is
-// checked. A run whose operations do not overlap is a sequential history:
-// it tests what a single goroutine could, which the many other histories
-// test as well. Each overlapping run is a different interleaving of the
-// same operations, so checking several finds a violation that needs a
-// rare interleaving in fewer scenarios.
+// A scenario is run several times, each on a fresh structure with the same
+// operations and a new schedule, and each run whose clients' operations
+// overlapped is checked, up to maxChecked of them; if none overlapped, the
+// last run is checked. A run whose operations do not overlap is a
+// sequential history: it tests what a single goroutine could, which the
+// many other histories test as well. Each overlapping run is a different
+// interleaving of the same operations, so checking several finds a
+// violation that needs a rare interleaving in fewer scenarios.
+//
+// Until a run has overlapped, the scenario is run again for up to seekRuns
+// runs or seekBudget of wall time spent running it; once one has, for up
+// to maxRuns runs or runBudget. The longer search is for a machine that
+// other processes share: two clients can overlap only while the operating
+// system gives the test two CPUs at once, which on a busy machine happens
+// in stretches of a few scheduler time slices (milliseconds), longer than
+// a run (tens of microseconds).
 const (
 	maxRuns    = 16
 	maxChecked = 4
 	runBudget  = time.Millisecond
+	seekRuns   = 64
+	seekBudget = 8 * time.Millisecond
 )
 
 // runHistory builds a scenario with build (from a fresh generator seeded
 // from r, so that every run gets the same operations), runs it under
-// GOMAXPROCS procs and schedules drawn from r (see maxRuns), checks the
+// GOMAXPROCS procs and schedules drawn from r (see seekRuns), checks the
 // runs that overlapped and fails t on a violation or a stuck run.
 // prepare, if not nil, adjusts each history before the check.
 func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, build func(*rand.Rand) scenario,
@@ -433,7 +442,19 @@ func (c *linChecker) runHistory(t testing.TB, r *rand.Rand, procs int, build fun
 		var spent time.Duration
 		// With one processor, operations overlap only if the runtime
 		// preempts a client in the middle of one: one run is enough.
-		for runs < maxRuns && len(check) < maxChecked && (runs == 0 || (procs > 1 && spent < runBudget)) {
+		more := func() bool {
+			if runs == 0 {
+				return true
+			}
+			if procs == 1 || len(check) >= maxChecked {
+				return false
+			}
+			if len(check) == 0 {
+				return runs < seekRuns && spent < seekBudget
+			}
+			return runs < maxRuns && spent < runBudget
+		}
+		for more() {
 			runs++
 			s := pickSchedule(r, procs)
 			start := time.Now()

@@ -70,11 +70,14 @@ type Options struct {
 
 	// Histories is the number of concurrent scenarios (random mixes of
 	// operations) the linearizability checks draw. Each is run on fresh
-	// structures under up to 16 schedules, within about a millisecond,
-	// and every run whose operations overlapped, up to four, is checked
-	// as a history; a scenario none of whose runs overlapped is checked
-	// once. Default 1000 with -short, 4000 without; a quarter of that
-	// under the race detector.
+	// structures under new schedules until one run's operations overlap
+	// (up to 64 runs within about 8ms, so that a machine other processes
+	// share still gives the scenario a moment with two free CPUs), then
+	// for up to 16 runs within about a millisecond in all; every run whose
+	// operations overlapped, up to four, is checked as a history, and a
+	// scenario none of whose runs overlapped is checked once. At
+	// GOMAXPROCS=1 a scenario is run once. Default 1000 with -short, 4000
+	// without; a quarter of that under the race detector.
 	Histories int
 
 	// Seed seeds the operation mix, values and delays (the scheduler is not
