@@ -123,6 +123,7 @@ INLINE := \
 	'\(\*Int64\)\.Load' '\(\*Int64\)\.Add' '\(\*Bool\)\.Load' '\(\*Bool\)\.Store' \
 	'\(\*Pointer\[.*\]\)\.Load' '\(\*Pointer\[.*\]\)\.Store' '\(\*Pointer\[.*\]\)\.CompareAndSwap' \
 	'\(\*Guard\)\.Unpin' '\(\*Handle\)\.Pin' '\(\*Handle\)\.claimed' 'Store64' 'StoreUint64' \
+	'\(\*Collector\)\.Pin' '\(\*Collector\)\.pin' \
 	'\(\*Ctx\)\.private' '\(\*Ctx\)\.frame' \
 	'\(\*u64\)\.Load' '\(\*u64\)\.Store' '\(\*u64\)\.Add' '\(\*u64\)\.CompareAndSwap' '\(\*u64\)\.StoreRelease' '\(\*i32\)\.Load' \
 	'\(\*u64\)\.recheck' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.at' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.checkGen' \

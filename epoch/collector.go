@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/xbeam/xbeam/atomicx"
+	"github.com/xbeam/xbeam/internal/chaos"
 )
 
 const (
@@ -39,6 +40,10 @@ const (
 	// expiry what a tag needs added before its garbage may go: two epochs.
 	epochStep = 2
 	expiry    = 2 * epochStep
+
+	// maxPooled is the most participants Collector.Pin's pool holds (a
+	// power of two); the overflow list takes any more.
+	maxPooled = 256
 
 	// zeroCollector is the panic of every method of a Collector that
 	// NewCollector did not make.
@@ -128,10 +133,14 @@ type Collector struct {
 	// one by CAS of its state from 0 (free and unpinned) to pinned, and
 	// releases it with the Unpin store of 0. Each is made on first use
 	// (under overflowMu, stored once, read by Pin without a lock), so that
-	// a collector used by few goroutines stays small. poolMask is
-	// len(pooled)-1.
-	pooled   []atomicx.Pointer[Handle]
-	poolMask uint64
+	// a collector used by few goroutines stays small. Pin uses the first
+	// poolMask+1 slots; poolMask is 0 only in the zero Collector, whose
+	// slots stay nil. The array is held in the Collector, not behind a
+	// pointer, so that Pin's fast path needs no check for the zero
+	// Collector (a nil slot sends it to pinMissed, which panics) and fits
+	// the inlining budget.
+	poolMask uintptr
+	pooled   [maxPooled]atomicx.Pointer[Handle]
 
 	// overflow holds the extra participants made when every pooled one was
 	// claimed at once; they are claimed and released like pooled ones. The
@@ -163,17 +172,18 @@ type Collector struct {
 
 // NewCollector returns a new collector. Its pool of participants for
 // [Collector.Pin] has room for four per GOMAXPROCS at the time of the call
-// (at least 16), each made when first needed.
+// (at least 16, at most 256), each made when first needed.
 func NewCollector() *Collector {
 	c := &Collector{}
 	c.global.Store(epochWord(0))
 	c.expireAt.Store(math.MaxUint64)
-	n := uint64(4 * runtime.GOMAXPROCS(0))
-	n = max(16, min(1024, uint64(1)<<bits.Len64(n-1)))
-	c.pooled = make([]atomicx.Pointer[Handle], n)
-	c.poolMask = n - 1
+	n := uint(4 * runtime.GOMAXPROCS(0))
+	c.poolMask = uintptr(max(16, min(maxPooled, uint(1)<<bits.Len(n-1)))) - 1
 	return c
 }
+
+// made reports whether NewCollector made c.
+func (c *Collector) made() bool { return c.poolMask != 0 }
 
 // Register adds a participant to c and returns its [Handle], for a goroutine
 // that pins often. The handle belongs to one goroutine at a time; call
@@ -181,7 +191,7 @@ func NewCollector() *Collector {
 // participant table, which every epoch advance reads. Register takes a
 // short lock and allocates the handle.
 func (c *Collector) Register() *Handle {
-	if c.pooled == nil {
+	if !c.made() {
 		panic(zeroCollector)
 	}
 	h := &Handle{}
@@ -199,34 +209,69 @@ func (c *Collector) Register() *Handle {
 // once, however many goroutines come and go; making one takes a lock.
 // Nested calls pin further participants; each guard needs its own Unpin.
 func (c *Collector) Pin() *Guard {
-	var probe byte
-	// Safety: the address of probe is used only as a number, to spread
-	// goroutines over the pool; it is never converted back to a pointer.
-	// Different goroutines run on different stacks, so their addresses
+	return c.pin(pinMissed)
+}
+
+// pin is Pin's fast path, sized to inline into the caller: it claims the
+// preferred participant, if made and free, and finishes a pin that does
+// not collect. Everything else goes to miss, which Pin sets to pinMissed:
+// the inliner charges far less for a call through a parameter than for a
+// direct call of a function it cannot inline, and once pin is inlined into
+// Pin the call is a direct one again.
+func (c *Collector) pin(miss func(c *Collector, i uintptr, h *Handle) *Guard) *Guard {
+	// Safety: the address of the variable c is used only as a number, to
+	// spread goroutines over the pool; it is never converted back to a
+	// pointer. The variable lives on the calling goroutine's stack, and
+	// different goroutines run on different stacks, so the addresses
 	// differ in the high bits; the multiplicative (Fibonacci) hash carries
 	// those bits to the top half, from which the index is taken. A moved
 	// stack only changes the preferred slot.
-	i := uint64(uintptr(unsafe.Pointer(&probe))) * 0x9e3779b97f4a7c15 >> 32
-	pooled, j := c.pooled, i&c.poolMask
-	if j >= uint64(len(pooled)) {
-		panic(zeroCollector) // only the zero Collector has no pool
+	i := uintptr(unsafe.Pointer(&c)) * 0x9e3779b97f4a7c15 >> 32
+	if chaos.Enabled {
+		chaos.Point()
 	}
-	h := pooled[j].Load()
+	// The slot's pointer, loaded atomically through the word of its
+	// atomicx.Pointer (as Load does, without the chaos point; the layout
+	// test checks that the word is all there is to it).
+	h := (*Handle)(atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&c.pooled[i&c.poolMask]))))
+	if chaos.Enabled {
+		chaos.Point()
+	}
 	// The CAS from 0 both claims the participant (0 means free and
 	// unpinned) and publishes the pinned epoch: the one locked instruction
 	// of this pin, ordered as pinOrder needs (a CAS is as sequentially
-	// consistent as a Store).
-	if h == nil || !h.casState(0, c.global.Load()) {
-		return c.pinSlow(i)
+	// consistent as a Store). The global word is read as Handle.Pin reads
+	// it.
+	if h != nil && atomic.CompareAndSwapUint64(&h.state, 0, atomic.LoadUint64((*uint64)(unsafe.Pointer(&c.global)))) {
+		if uint32(h.ctl) > 1 { // as in Handle.claimed
+			h.ctl += 1<<32 - 1
+			// Safety: as in Handle.guard.
+			return (*Guard)(unsafe.Pointer(h))
+		}
+	} else {
+		h = nil
 	}
-	return h.claimed()
+	return miss(c, i, h)
+}
+
+// pinMissed finishes a Pin whose fast path did not: h is the claimed
+// participant whose pin is the collecting one, or nil if the preferred one
+// (slot i) was busy or not made yet.
+func pinMissed(c *Collector, i uintptr, h *Handle) *Guard {
+	if h != nil {
+		return h.claimedCollect()
+	}
+	if !c.made() {
+		panic(zeroCollector)
+	}
+	return c.pinSlow(i)
 }
 
 // pinSlow claims a pooled participant after the preferred one i was busy or
 // not made yet: the first of i, i+1, ... that is free, or not made yet (it
 // makes it); else a free overflow participant; else a new overflow one.
-func (c *Collector) pinSlow(i uint64) *Guard {
-	for j := uint64(0); j <= c.poolMask; j++ {
+func (c *Collector) pinSlow(i uintptr) *Guard {
+	for j := uintptr(0); j <= c.poolMask; j++ {
 		slot := &c.pooled[(i+j)&c.poolMask]
 		h := slot.Load()
 		if h == nil {
@@ -296,7 +341,7 @@ func (c *Collector) newPooled() *Handle {
 // Flush must not be called from a deferred function, of this collector or
 // any other (it could wait for itself): it panics if it is.
 func (c *Collector) Flush() {
-	if c.pooled == nil {
+	if !c.made() {
 		panic(zeroCollector)
 	}
 	if runningDeferred.Load() != 0 && inDeferred() {
@@ -358,7 +403,7 @@ func inDeferred() bool {
 // meanwhile. It reads every participant: it is meant for monitoring, with
 // [Collector.Epoch], not for hot paths.
 func (c *Collector) Pending() int {
-	if c.pooled == nil {
+	if !c.made() {
 		panic(zeroCollector)
 	}
 	// ran first: every function counted in ran was counted as deferred
@@ -381,7 +426,7 @@ func (c *Collector) Pending() int {
 // Pending, it lets users watch reclamation: an epoch that stops moving while
 // Pending grows means a goroutine stays pinned.
 func (c *Collector) Epoch() uint64 {
-	if c.pooled == nil {
+	if !c.made() {
 		panic(zeroCollector)
 	}
 	return c.global.Load() >> 1

@@ -34,7 +34,7 @@ func (c *Collector) Participants() int {
 
 // PoolSize returns the number of pool slots for participants behind
 // Collector.Pin.
-func (c *Collector) PoolSize() int { return len(c.pooled) }
+func (c *Collector) PoolSize() int { return int(c.poolMask) + 1 }
 
 // Pinned reports whether g is pinned; owner only.
 func (g *Guard) Pinned() bool { return g.h.depth() != 0 }

@@ -2,6 +2,7 @@ package epoch_test
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/xbeam/xbeam/atomicx"
 	"github.com/xbeam/xbeam/epoch"
@@ -25,6 +26,11 @@ func TestLayout(t *testing.T) {
 	}
 	if size-deferred < line {
 		t.Errorf("Handle is %d bytes with its last field at %d: want a full line of padding after it", size, deferred)
+	}
+	// Collector.Pin loads a pool slot through the word of its
+	// atomicx.Pointer: the pointer must be all the slot holds.
+	if n := unsafe.Sizeof(atomicx.Pointer[epoch.Handle]{}); n != unsafe.Sizeof(unsafe.Pointer(nil)) {
+		t.Errorf("atomicx.Pointer is %d bytes, want one pointer", n)
 	}
 	global, scan, expireAt, reg := epoch.CollectorLayout()
 	if global < line || scan-global < line || expireAt-scan < line || reg-expireAt < line {
