@@ -240,10 +240,10 @@ func (c *Collector) pin(miss func(c *Collector, i uintptr, h *Handle) *Guard) *G
 	// The CAS from 0 both claims the participant (0 means free and
 	// unpinned) and publishes the pinned epoch: the one locked instruction
 	// of this pin, ordered as pinOrder needs (a CAS is as sequentially
-	// consistent as a Store). The global word is read as Handle.Pin reads
-	// it.
+	// consistent as a Store). The global word is read with sync/atomic on
+	// its raw word, as Handle.Pin reads it.
 	if h != nil && atomic.CompareAndSwapUint64(&h.state, 0, atomic.LoadUint64((*uint64)(unsafe.Pointer(&c.global)))) {
-		if uint32(h.ctl) > 1 { // as in Handle.claimed
+		if uint32(h.ctl) > 1 { // Handle.claimed's common case
 			h.ctl += 1<<32 - 1
 			// Safety: as in Handle.guard.
 			return (*Guard)(unsafe.Pointer(h))

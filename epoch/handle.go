@@ -110,8 +110,9 @@ func (h *Handle) casState(old, new uint64) bool {
 func (h *Handle) depth() uint32 { return uint32(h.ctl >> 32) }
 
 // claimed finishes the outermost pin of h, whose state the caller has just
-// set to pinned (for a pooled participant, claimed by CAS). It inlines into
-// Collector.Pin; the collecting pin goes to claimedCollect.
+// set to pinned (for a pooled participant, claimed by CAS); the collecting
+// pin goes to claimedCollect. Collector.pin repeats its common case inline,
+// since a call of claimed would take pin over the inlining budget.
 func (h *Handle) claimed() *Guard {
 	if uint32(h.ctl) <= 1 {
 		return h.claimedCollect()
