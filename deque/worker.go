@@ -72,7 +72,10 @@ type Worker[T any] struct {
 	rec     recycler[T]
 	// slowPush is w.pushSlow, made once by the constructor; nil in the
 	// zero Worker. Immutable. See push for why Push calls it through a
-	// func value.
+	// func value. It is a field rather than a function named in Push
+	// (as Collector.Pin passes pinMissed) because a method expression or
+	// generic function instantiated inside a generic method is a closure
+	// over the type's dictionary, which takes Push over the budget.
 	slowPush func(T)
 
 	shared shared[T]
