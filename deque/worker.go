@@ -66,6 +66,9 @@ type Worker[T any] struct {
 	spec        bool        // immutable; == shared.spec
 	buf         *buffer[T]  // == shared.buf.Load(); the owner is its only writer
 	stealer     *Stealer[T] // immutable; the one Stealer handed out
+	// fence is the word a LIFO take's full barrier adds 0 to: a locked
+	// instruction on a line that only the owner touches (see Pop).
+	fence u64
 	// keepCap is the capacity up to which buf is not shrunk (see
 	// keepBytes). Immutable once the Worker is in use; read on a resize.
 	keepCap uint64
@@ -267,8 +270,7 @@ func (w *Worker[T]) pushSlow(v T) {
 	// handshake rests on this store, so a later load of top may pass it:
 	// the owner's room checks need only a lower bound of top, its LIFO
 	// one-item test is confirmed by a CAS, a FIFO Pop claims with an
-	// atomic add, and the take follows its own sequentially consistent
-	// store of bottom.
+	// atomic add, and the take fences its own store of bottom.
 	w.shared.bottom.StoreRelease(b + 1)
 }
 
@@ -381,15 +383,28 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 			return v, ok
 		}
 		// The take of Chase-Lev (Lê et al., figure 1). Reserve index b-1
-		// before looking at top. This store and the load of top
-		// below are the paper's "store bottom; fence(seq_cst); load top":
-		// with a sequentially consistent Store and Load the pair cannot
-		// be reordered (on amd64 the Store is an XCHG, a full barrier), so
-		// a thief whose claim of b-1 could succeed must load top after our
-		// load of top, and then its load of bottom sees b-1. (Push's
-		// release store is no such fence, so the take keeps this one.)
+		// before looking at top: the paper's "store bottom;
+		// fence(seq_cst); load top", which must not be reordered, so that
+		// a thief whose claim of b-1 could succeed loads top after our
+		// load of top, and then its load of bottom sees b-1.
+		//
+		// The fence is an atomic add to w.fence, after a release store of
+		// bottom. On amd64 (without -race) that store is a plain MOV, and
+		// the add a LOCK XADD: a locked instruction drains the store
+		// buffer before any later load runs (x86-TSO; Intel SDM vol. 3A,
+		// "Memory Ordering in P6 and More Recent Processor Families":
+		// loads and stores are not reordered with locked instructions),
+		// and gc keeps the store before the add and the
+		// load after it (each atomic takes the memory state of the
+		// operation before it). The add's line is the owner's alone,
+		// whereas an XCHG of bottom (sync/atomic's Store) would be a
+		// locked read-modify-write of the line the thieves are loading.
+		// Elsewhere the release store is sync/atomic's Store, and the
+		// Store, Add and Load are sequentially consistent: the pair is
+		// ordered by the memory model itself.
 		b--
-		w.shared.bottom.Store(b)
+		w.shared.bottom.StoreRelease(b)
+		w.fence.Add(0)
 		if testHookTake != nil {
 			testHookTake()
 		}
