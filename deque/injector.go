@@ -168,8 +168,13 @@ func (q *Injector[T]) Push(v T) {
 		}
 		s := &b.slots[off]
 		s.val = v
-		// Publish the item to the stealer of this position.
-		s.stamp.Store(tail>>shift + 1)
+		// Publish the item to the stealer of this position: a release
+		// store (a plain MOV on amd64) orders the write of val before it,
+		// and the stealer's load of the stamp comes before its read of
+		// val. Nothing this goroutine loads afterwards depends on the
+		// store being visible, so no sequentially consistent store (an
+		// XCHG on amd64) is needed; no one else writes the stamp.
+		s.stamp.StoreRelease(tail>>shift + 1)
 		break
 	}
 	if next != nil {

@@ -164,3 +164,38 @@ func TestCheckInjectorLinearizable(t *testing.T) {
 	newInj := func() stress.Injector { return stress.AdaptInjector(deque.NewInjector[uint64]()) }
 	stress.CheckInjectorLinearizable(t, newInj, newStressWorker, stress.Options{})
 }
+
+// BenchmarkInjector is Push(v) then Steal() on one Injector: by one
+// goroutine (pair: the uncontended cost of a submission and its removal),
+// and by every goroutine of b.RunParallel at once (parallel). ns/op is per
+// pair.
+func BenchmarkInjector(b *testing.B) {
+	b.Run("pair", func(b *testing.B) {
+		q := deque.NewInjector[uint64]()
+		b.ReportAllocs()
+		v := uint64(0)
+		for b.Loop() {
+			q.Push(v)
+			if x, st := q.Steal(); st != deque.Success || x != v {
+				b.Fatalf("Push(%d); Steal() = %d, %v", v, x, st)
+			}
+			v++
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		q := deque.NewInjector[uint64]()
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				q.Push(1)
+				for {
+					// Empty when another goroutine took this push's item;
+					// it left its own behind.
+					if _, st := q.Steal(); st != deque.Retry {
+						break
+					}
+				}
+			}
+		})
+	})
+}
