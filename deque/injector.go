@@ -95,10 +95,16 @@ type Injector[T any] struct {
 // index and block claimed by pushers with a CAS. A batch steal reserves its
 // whole range of slots with that one CAS on the head index. Blocks are
 // recycled through an epoch.Pool instead of being freed by the last reader:
-// every operation pins the package's collector for its span, and a block is
-// put back (by the stealer that claimed its last slot, after moving the
-// head to the next block) only once every goroutine that could still read
-// or write one of its slots has unpinned.
+// a block is put back by the stealer that claimed its last slot, after
+// moving the head to the next block, and handed out again only once every
+// goroutine pinned at that moment has unpinned. Steals pin the package's
+// collector for their span. Pushes do not pin (but to return a block they
+// allocated ahead and did not link): a push touches a block only after
+// its claim of a position in it succeeded, and last with the stamp store
+// that the stealer of that position waits for. That stealer pinned before
+// its own claim, which precedes the claim of the block's last slot and so
+// the put; it unpins only after it has seen the stamp. So every write of
+// a push to a block comes before the block is reused.
 
 // NewInjector returns an empty Injector.
 func NewInjector[T any]() *Injector[T] {
@@ -131,13 +137,14 @@ func (q *Injector[T]) newBlock() *block[T] {
 // the Injector grows by linking blocks.
 func (q *Injector[T]) Push(v T) {
 	q.check()
-	g := collector.Pin()
 	var next *block[T] // allocated ahead when we may take a block's last slot
 	var bo atomicx.Backoff
 	for {
 		// The index is loaded before the block: the pusher that links a
 		// block stores the block before advancing the index, so a current
-		// index comes with its block (and a stale one fails the CAS).
+		// index comes with its block (and a stale one fails the CAS). The
+		// block is not dereferenced before the CAS: it may be recycled
+		// by then, but only if the CAS is to fail.
 		tail := q.tailIndex.Load()
 		b := q.tailBlock.Load()
 		off := (tail >> shift) % lap
@@ -178,9 +185,12 @@ func (q *Injector[T]) Push(v T) {
 		break
 	}
 	if next != nil {
-		q.pool.Put(g, next) // allocated ahead but not linked
+		// Allocated ahead but not linked: the pool takes it back under a
+		// guard.
+		g := collector.Pin()
+		q.pool.Put(g, next)
+		g.Unpin()
 	}
-	g.Unpin()
 }
 
 // Steal takes the oldest item. It returns the item and Success, Empty if
@@ -215,9 +225,10 @@ func (q *Injector[T]) Steal() (v T, st Status) {
 	v = q.take(b, off, head>>shift)
 	if off+1 == blockCap {
 		// Every slot of b is claimed and the head has moved on: no
-		// goroutine that pins from now on can reach b. Those still reading
-		// or writing its slots are pinned, so the pool holds b back until
-		// they unpin.
+		// goroutine that pins from now on can reach b. The stealers still
+		// reading its slots are pinned, so the pool holds b back until
+		// they unpin, and a push still writing a slot finishes before the
+		// slot's stealer sees its stamp (see the comment after Injector).
 		q.pool.Put(g, b)
 	}
 	g.Unpin()
