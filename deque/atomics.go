@@ -27,6 +27,18 @@ func (x *u64) StoreRelease(val uint64)             { release.Store64(&x.v, val) 
 func (x *u64) Add(delta uint64) uint64             { return x.v.Add(delta) }
 func (x *u64) CompareAndSwap(old, new uint64) bool { return x.v.CompareAndSwap(old, new) }
 
+// storeFenced stores val in x with release ordering and then adds 0 to
+// fence, a word that no other goroutine touches: the add is a full barrier
+// (a locked instruction on amd64, sequentially consistent everywhere), so
+// no load after storeFenced can take effect before the store. That is a
+// sequentially consistent store as far as this goroutine's later loads are
+// concerned, without a locked instruction on x's line (see Worker.Pop's
+// take). TestStoreFencedStoreBuffering checks the ordering.
+func (x *u64) storeFenced(val uint64, fence *u64) {
+	x.StoreRelease(val)
+	fence.Add(0)
+}
+
 // recheck is Load for the second read of a sequence lock: it keeps the
 // plain reads before it from passing it (see loadsInOrder).
 func (x *u64) recheck() uint64 {

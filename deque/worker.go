@@ -388,23 +388,21 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 		// a thief whose claim of b-1 could succeed loads top after our
 		// load of top, and then its load of bottom sees b-1.
 		//
-		// The fence is an atomic add to w.fence, after a release store of
-		// bottom. On amd64 (without -race) that store is a plain MOV, and
-		// the add a LOCK XADD: a locked instruction drains the store
-		// buffer before any later load runs (x86-TSO; Intel SDM vol. 3A,
-		// "Memory Ordering in P6 and More Recent Processor Families":
-		// loads and stores are not reordered with locked instructions),
-		// and gc keeps the store before the add and the
-		// load after it (each atomic takes the memory state of the
-		// operation before it). The add's line is the owner's alone,
-		// whereas an XCHG of bottom (sync/atomic's Store) would be a
-		// locked read-modify-write of the line the thieves are loading.
-		// Elsewhere the release store is sync/atomic's Store, and the
-		// Store, Add and Load are sequentially consistent: the pair is
+		// storeFenced is a release store of bottom and then an atomic add to
+		// w.fence. On amd64 (without -race) that store is a plain MOV, and
+		// the add a LOCK XADD: a locked instruction drains the store buffer
+		// before any later load runs (x86-TSO; Intel SDM vol. 3A, "Memory
+		// Ordering in P6 and More Recent Processor Families": loads and
+		// stores are not reordered with locked instructions), and gc keeps
+		// the store before the add and the load after it (each atomic takes
+		// the memory state of the operation before it). The add's line is
+		// the owner's alone, whereas an XCHG of bottom (sync/atomic's Store)
+		// would be a locked read-modify-write of the line the thieves are
+		// loading. Elsewhere the release store is sync/atomic's Store, and
+		// the Store, Add and Load are sequentially consistent: the pair is
 		// ordered by the memory model itself.
 		b--
-		w.shared.bottom.StoreRelease(b)
-		w.fence.Add(0)
+		w.shared.bottom.storeFenced(b, &w.fence)
 		if testHookTake != nil {
 			testHookTake()
 		}
