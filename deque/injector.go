@@ -98,13 +98,13 @@ type Injector[T any] struct {
 // a block is put back by the stealer that claimed its last slot, after
 // moving the head to the next block, and handed out again only once every
 // goroutine pinned at that moment has unpinned. Steals pin the package's
-// collector for their span. Pushes do not pin (but to return a block they
-// allocated ahead and did not link): a push touches a block only after
-// its claim of a position in it succeeded, and last with the stamp store
-// that the stealer of that position waits for. That stealer pinned before
-// its own claim, which precedes the claim of the block's last slot and so
-// the put; it unpins only after it has seen the stamp. So every write of
-// a push to a block comes before the block is reused.
+// collector for their span. Pushes do not pin, except to give back a
+// block they allocated ahead and did not link: a push touches a block
+// only after its claim of a position in it succeeded, and last with the
+// stamp store that the stealer of that position waits for. That stealer
+// pinned before its own claim, which precedes the claim of the block's
+// last slot and so the put; it unpins only after it has seen the stamp.
+// So every write of a push to a block comes before the block is reused.
 
 // NewInjector returns an empty Injector.
 func NewInjector[T any]() *Injector[T] {

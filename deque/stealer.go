@@ -35,10 +35,10 @@ type Stealer[T any] struct {
 func (s *Stealer[T]) Steal() (v T, st Status) {
 	d := s.shared()
 	// Lê et al., figure 1, steal: "t = load(top); fence(seq_cst); b =
-	// load(bottom)". Two sequentially consistent loads keep that order,
-	// and with the owner's fenced store of bottom and load of top in
-	// the take they form the Dekker pair that keeps the owner and us from both
-	// taking the last item.
+	// load(bottom)". Two sequentially consistent loads keep that order, and
+	// with the owner's fenced store of bottom and load of top in the take
+	// they form the Dekker pair that keeps the owner and us from both taking
+	// the last item.
 	t := d.top.Load()
 	b := d.bottom.Load()
 	if int64(b-t) <= 0 {
