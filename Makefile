@@ -126,7 +126,7 @@ INLINE := \
 	'\(\*Collector\)\.Pin' '\(\*Collector\)\.pin' \
 	'\(\*Ctx\)\.private' '\(\*Ctx\)\.frame' \
 	'\(\*u64\)\.Load' '\(\*u64\)\.Store' '\(\*u64\)\.Add' '\(\*u64\)\.CompareAndSwap' '\(\*u64\)\.StoreRelease' '\(\*i32\)\.Load' \
-	'\(\*u64\)\.recheck' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.at' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.checkGen' \
+	'\(\*u64\)\.recheck' '\(\*u64\)\.storeFenced' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.at' 'deque\.\(\*buffer\[go\.shape\..*\]\)\.checkGen' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.popEmpty' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.undoFIFO' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.at' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.take' \
 	'deque\.\(\*Worker\[go\.shape\..*\]\)\.Push' 'deque\.\(\*Worker\[go\.shape\..*\]\)\.push' \
