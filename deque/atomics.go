@@ -28,12 +28,18 @@ func (x *u64) Add(delta uint64) uint64             { return x.v.Add(delta) }
 func (x *u64) CompareAndSwap(old, new uint64) bool { return x.v.CompareAndSwap(old, new) }
 
 // storeFenced stores val in x with release ordering and then adds 0 to
-// fence, a word that no other goroutine touches: the add is a full barrier
-// (a locked instruction on amd64, sequentially consistent everywhere), so
-// no load after storeFenced can take effect before the store. That is a
-// sequentially consistent store as far as this goroutine's later loads are
-// concerned, without a locked instruction on x's line (see Worker.Pop's
-// take). TestStoreFencedStoreBuffering checks the ordering.
+// fence, a word that no other goroutine touches, so that no load after
+// storeFenced takes effect before the store: a sequentially consistent store
+// as far as this goroutine's later loads are concerned, without a locked
+// instruction on x's line. On amd64 without -race the store is a plain MOV
+// and the add a LOCK XADD: a locked instruction drains the store buffer
+// before any later load runs (x86-TSO; Intel SDM vol. 3A, "Memory Ordering
+// in P6 and More Recent Processor Families": loads and stores are not
+// reordered with locked instructions), and gc keeps the store before the add
+// and the load after it (each atomic takes the memory state of the operation
+// before it). Elsewhere the store is sync/atomic's Store, and the store, the
+// add and the load are sequentially consistent by the memory model itself.
+// TestStoreFencedStoreBuffering checks the ordering.
 func (x *u64) storeFenced(val uint64, fence *u64) {
 	x.StoreRelease(val)
 	fence.Add(0)

@@ -383,24 +383,13 @@ func (w *Worker[T]) Pop() (v T, ok bool) {
 			return v, ok
 		}
 		// The take of Chase-Lev (Lê et al., figure 1). Reserve index b-1
-		// before looking at top: the paper's "store bottom;
-		// fence(seq_cst); load top", which must not be reordered, so that
-		// a thief whose claim of b-1 could succeed loads top after our
-		// load of top, and then its load of bottom sees b-1.
-		//
-		// storeFenced is a release store of bottom and then an atomic add to
-		// w.fence. On amd64 (without -race) that store is a plain MOV, and
-		// the add a LOCK XADD: a locked instruction drains the store buffer
-		// before any later load runs (x86-TSO; Intel SDM vol. 3A, "Memory
-		// Ordering in P6 and More Recent Processor Families": loads and
-		// stores are not reordered with locked instructions), and gc keeps
-		// the store before the add and the load after it (each atomic takes
-		// the memory state of the operation before it). The add's line is
-		// the owner's alone, whereas an XCHG of bottom (sync/atomic's Store)
-		// would be a locked read-modify-write of the line the thieves are
-		// loading. Elsewhere the release store is sync/atomic's Store, and
-		// the Store, Add and Load are sequentially consistent: the pair is
-		// ordered by the memory model itself.
+		// before looking at top: the paper's "store bottom; fence(seq_cst);
+		// load top", which must not be reordered, so that a thief whose
+		// claim of b-1 could succeed loads top after our load of top, and
+		// then its load of bottom sees b-1. storeFenced gives that order
+		// with its locked instruction on w.fence, a line the owner alone
+		// touches; an XCHG of bottom (sync/atomic's Store) would be a locked
+		// read-modify-write of the line every thief loads.
 		b--
 		w.shared.bottom.storeFenced(b, &w.fence)
 		if testHookTake != nil {
